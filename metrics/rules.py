@@ -1,0 +1,315 @@
+"""Rules that need the whole configuration, each a small function collected into ``RULES``.
+
+A rule yields problems; it never raises and never stops the others. Rules that find a metric
+unusable (an unknown source, a formula that does not compile, a dependency cycle) mark that metric
+broken, so the engine reports it as an error row and computes the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from metrics.formula import Compiled, FormulaError, compile_formula
+from metrics.spec import Metric
+from sources.problems import Location, Problem, did_you_mean, register_messages
+from sources.spec import SourceSpec
+
+if TYPE_CHECKING:
+    from metrics.config import Config
+
+register_messages(
+    {
+        "rule.duplicate_id": {
+            "vi": "mã '{id}' đã được dùng ở {first}",
+            "en": "id '{id}' is already used at {first}",
+        },
+        "rule.unknown_ref": {
+            "vi": "{what} '{name}' không tồn tại",
+            "en": "unknown {what} '{name}'",
+        },
+        "rule.unknown_column": {
+            "vi": "cột '{column}' không có trong nguồn '{source}'",
+            "en": "unknown column '{column}' in source '{source}'",
+        },
+        "rule.time_not_date": {
+            "vi": "cột thời gian '{column}' phải có kiểu date hoặc datetime (đang là {type})",
+            "en": "time column '{column}' must be a date or datetime (it is {type})",
+        },
+        "rule.cycle": {
+            "vi": "các chỉ số phụ thuộc vòng tròn: {path}",
+            "en": "metrics depend on each other in a cycle: {path}",
+        },
+        "rule.target_without_direction": {
+            "vi": "có mục tiêu nhưng thiếu 'direction' (up: càng cao càng tốt; down: càng thấp càng tốt)",
+            "en": "has a target but no 'direction' (up: higher is better; down: lower is better)",
+        },
+        "rule.no_source": {
+            "vi": "thiếu 'source' (chỉ số tổng hợp từ chỉ số khác thì dùng metric(\"mã\") trong 'value')",
+            "en": "needs a 'source' (a metric built from others uses metric(\"id\") in 'value')",
+        },
+        "rule.derived_with_time": {
+            "vi": "chỉ số tổng hợp từ chỉ số khác không có 'time' hay 'where'",
+            "en": "a metric built from other metrics takes no 'time' or 'where'",
+        },
+        "rule.source_location": {
+            "vi": "nguồn loại '{kind}' cần {need}",
+            "en": "a '{kind}' source needs {need}",
+        },
+        "rule.inline_password": {
+            "vi": "URL chứa mật khẩu trực tiếp: hãy dùng biến môi trường, ví dụ ${{TASKS_DB_PASSWORD}}",
+            "en": "the URL holds a password inline: use an environment variable such as ${{TASKS_DB_PASSWORD}}",
+        },
+        "rule.chart_dimension": {
+            "vi": "chỉ số '{metric}' không phân tích được theo '{by}' (các chiều: {dims})",
+            "en": "metric '{metric}' cannot be broken down by '{by}' (its dimensions: {dims})",
+        },
+        "rule.derived_dimension": {
+            "vi": "chiều '{dim}' phải có ở mọi chỉ số thành phần (thiếu ở '{metric}')",
+            "en": "dimension '{dim}' must exist in every metric used (missing in '{metric}')",
+        },
+    }
+)
+
+@dataclass(frozen=True)
+class CompiledMetric:
+    """A metric's formulas compiled against its source's contract."""
+
+    metric: Metric
+    value: Compiled
+    where: Compiled | None
+
+
+Rule = Callable[["Config"], Iterator[Problem]]
+
+
+def _problem(code: str, obj: object, field: str | None, kind: str, level: str = "error",
+             suggestion: str | None = None, **params: object) -> Problem:
+    loc = obj.field_loc(field) if field else obj.loc  # type: ignore[attr-defined]
+    return Problem(code, params, loc, level, kind, getattr(obj, "id", None), suggestion)  # type: ignore[arg-type]
+
+
+def _formula_location(metric: Metric, field: str, error: FormulaError) -> Location | None:
+    """The position inside the YAML of the character the formula error points at."""
+    base = metric.field_loc(field)
+    if base is None:
+        return None
+    text = getattr(metric, field) or ""
+    offset = max(0, min(error.offset, len(text)))
+    if "\n" in text[:offset]:
+        line_in = text[:offset].count("\n")
+        column = offset - text[:offset].rfind("\n")
+        return Location(base.file, base.line + line_in + 1, column)
+    return Location(base.file, base.line, base.column + offset)
+
+
+def unit_references(config: Config) -> Iterator[Problem]:
+    units = set(config.units)
+    for unit in config.units.values():
+        if unit.parent and unit.parent not in units:
+            yield _problem("rule.unknown_ref", unit, "parent", "unit", what="unit", name=unit.parent,
+                           suggestion=did_you_mean(unit.parent, units))
+    for source in config.sources.values():
+        if source.owner not in units:
+            yield _problem("rule.unknown_ref", source, "owner", "source", what="unit", name=source.owner,
+                           suggestion=did_you_mean(source.owner, units))
+    for metric in config.metrics.values():
+        if metric.owner and metric.owner not in units:
+            yield _problem("rule.unknown_ref", metric, "owner", "metric", what="unit", name=metric.owner,
+                           suggestion=did_you_mean(metric.owner, units))
+
+
+def source_shape(config: Config) -> Iterator[Problem]:
+    """Each kind needs its own way of being found; columns named in the source must exist."""
+    for source in config.sources.values():
+        if source.kind == "sql":
+            if bool(source.url) == bool(source.path):
+                yield _problem("rule.source_location", source, None, "source", kind="sql",
+                               need="'url' or 'path' (a SQLite file), not both")
+            if bool(source.table) == bool(source.query):
+                yield _problem("rule.source_location", source, None, "source", kind="sql",
+                               need="'table' or 'query', not both")
+            if source.url and re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", source.url):
+                yield _problem("rule.inline_password", source, "url", "source", level="warning")
+        elif not source.path:
+            yield _problem("rule.source_location", source, None, "source", kind=source.kind, need="'path'")
+        named = [("freshness", source.freshness.column)] + [("unit_columns", c) for c in source.unit_columns]
+        named.append(("time_column", source.time_column))
+        for field, column in named:
+            if column and column not in source.columns:
+                yield _problem("rule.unknown_column", source, field, "source", column=column,
+                               source=source.id, suggestion=did_you_mean(column, source.columns))
+
+
+def metric_references(config: Config) -> Iterator[Problem]:
+    """Themes, sources, time and dimension columns named by each metric must exist."""
+    themes = set(config.themes)
+    for metric in list(config.metrics.values()):
+        if metric.theme not in themes:
+            yield _broken(config, metric, "rule.unknown_ref", "theme", what="theme", name=metric.theme,
+                          suggestion=did_you_mean(metric.theme, themes))
+        if metric.target is not None and metric.direction is None:
+            yield _broken(config, metric, "rule.target_without_direction", "target")
+        if metric.source is None:
+            if "metric(" not in metric.value:
+                yield _broken(config, metric, "rule.no_source", "value")
+            elif metric.time or metric.where:
+                yield _broken(config, metric, "rule.derived_with_time", "time" if metric.time else "where")
+            continue
+        source = config.sources.get(metric.source)
+        if source is None:
+            yield _broken(config, metric, "rule.unknown_ref", "source", what="source", name=metric.source,
+                          suggestion=did_you_mean(metric.source, config.sources))
+            continue
+        if metric.time:
+            column = source.columns.get(metric.time)
+            if column is None:
+                yield _broken(config, metric, "rule.unknown_column", "time", column=metric.time,
+                              source=source.id, suggestion=did_you_mean(metric.time, source.columns))
+            elif column.type not in ("date", "datetime"):
+                yield _broken(config, metric, "rule.time_not_date", "time", column=metric.time, type=column.type)
+        for column in metric.dimensions.values():
+            if column not in source.columns:
+                yield _broken(config, metric, "rule.unknown_column", "dimensions", column=column,
+                              source=source.id, suggestion=did_you_mean(column, source.columns))
+
+
+def _broken(config: Config, metric: Metric, code: str, field: str, suggestion: str | None = None,
+            **params: object) -> Problem:
+    problem = _problem(code, metric, field, "metric", suggestion=suggestion, **params)
+    config.broken_metrics.setdefault(metric.id, []).append(problem)
+    config.metrics.pop(metric.id, None)
+    return problem
+
+
+def _contract(source: SourceSpec | None) -> dict[str, str]:
+    return {name: col.type for name, col in source.columns.items()} if source else {}
+
+
+def formulas(config: Config) -> Iterator[Problem]:
+    """Compile every formula against its source's contract; type errors surface here."""
+    for metric in list(config.metrics.values()):
+        columns = _contract(config.sources.get(metric.source or ""))
+        try:
+            where = compile_formula(metric.where, columns, context="where") if metric.where else None
+        except FormulaError as exc:
+            yield _formula_problem(config, metric, "where", exc)
+            continue
+        try:
+            value = compile_formula(metric.value, columns, context="value",
+                                    allow_metrics=metric.source is None)
+        except FormulaError as exc:
+            yield _formula_problem(config, metric, "value", exc)
+            continue
+        config.compiled[metric.id] = CompiledMetric(metric, value, where)
+
+
+def _formula_problem(config: Config, metric: Metric, field: str, exc: FormulaError) -> Problem:
+    base = exc.problems[0]
+    problem = Problem(base.code, base.params, _formula_location(metric, field, exc), "error",
+                      "metric", metric.id, base.suggestion)
+    config.broken_metrics.setdefault(metric.id, []).append(problem)
+    config.metrics.pop(metric.id, None)
+    return problem
+
+
+def derived_metrics(config: Config) -> Iterator[Problem]:
+    """``metric("id")`` must name a metric, without cycles, sharing the derived one's dimensions."""
+    compiled = config.compiled
+    known = set(config.metrics) | set(config.broken_metrics)
+    for metric_id, item in list(compiled.items()):
+        for ref in sorted(item.value.metrics):
+            if ref not in known:
+                yield _broken(config, item.metric, "rule.unknown_ref", "value", what="metric", name=ref,
+                              suggestion=did_you_mean(ref, known))
+                compiled.pop(metric_id, None)
+                break
+    for cycle in _cycles({mid: set(c.value.metrics) for mid, c in compiled.items()}):
+        path = " → ".join([*cycle, cycle[0]])
+        for mid in cycle:
+            if mid in compiled:
+                yield _broken(config, compiled.pop(mid).metric, "rule.cycle", "value", path=path)
+    for item in list(compiled.values()):
+        for ref in sorted(item.value.metrics):
+            part = config.metrics.get(ref)
+            missing = part and [d for d in item.metric.dimensions if d not in part.dimensions]
+            if missing:
+                yield _broken(config, item.metric, "rule.derived_dimension", "dimensions",
+                              dim=missing[0], metric=ref)
+                compiled.pop(item.metric.id, None)
+                break
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every dependency cycle once, each as the list of metrics along it."""
+    found: list[list[str]] = []
+    seen_sets: set[frozenset[str]] = set()
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt):]
+                if frozenset(cycle) not in seen_sets:
+                    seen_sets.add(frozenset(cycle))
+                    found.append(list(cycle))
+            elif nxt in graph and state.get(nxt) is None:
+                visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if state.get(node) is None:
+            visit(node, [])
+    return found
+
+
+def boards(config: Config) -> Iterator[Problem]:
+    known = set(config.metrics) | set(config.broken_metrics)
+    for board in config.boards.values():
+        for slide in board.slides:
+            for metric_id in slide.metrics:
+                if metric_id not in known:
+                    yield _slide_problem(board, slide, "metrics", "metric", metric_id, known)
+            if slide.theme and slide.theme not in config.themes:
+                yield _slide_problem(board, slide, "theme", "theme", slide.theme, set(config.themes))
+            if slide.unit and slide.unit not in config.units:
+                yield _slide_problem(board, slide, "unit", "unit", slide.unit, set(config.units))
+            chart = slide.chart
+            if chart is None:
+                continue
+            if chart.metric not in known:
+                yield _slide_problem(board, chart, "metric", "metric", chart.metric, known)
+                continue
+            metric = config.metrics.get(chart.metric)
+            if metric and chart.by and chart.by not in metric.dimensions:
+                yield Problem("rule.chart_dimension",
+                              {"metric": chart.metric, "by": chart.by,
+                               "dims": ", ".join(metric.dimensions) or "-"},
+                              chart.field_loc("by"), "error", "board", board.id,
+                              did_you_mean(chart.by, metric.dimensions))
+
+
+def _slide_problem(board: object, obj: object, field: str, what: str, name: str,
+                   known: set[str]) -> Problem:
+    return Problem("rule.unknown_ref", {"what": what, "name": name},
+                   obj.field_loc(field), "error", "board", board.id,  # type: ignore[attr-defined]
+                   did_you_mean(name, known))
+
+
+RULES: list[Rule] = [unit_references, source_shape, metric_references, formulas, derived_metrics, boards]
+
+
+def check_config(config: Config, duplicates: list[tuple[str, object, object]]) -> None:
+    """Run every rule; record the problems on ``config``."""
+    for kind, first, second in duplicates:
+        config.problems.append(
+            Problem("rule.duplicate_id", {"id": second.id, "first": str(first.loc)},  # type: ignore[attr-defined]
+                    second.loc, "error", kind, second.id)  # type: ignore[attr-defined]
+        )
+    for rule in RULES:
+        config.problems.extend(rule(config))

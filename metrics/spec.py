@@ -1,0 +1,214 @@
+"""The models of what staff write in ``config/``: settings, units, themes, metrics and boards.
+
+Each model is frozen and rejects unknown keys; every object remembers its file and line
+(``Spec.loc``). Checks that need the whole configuration (does this source exist? is this column
+in its contract?) live in ``metrics.rules``, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sources.spec import ID
+from sources.specbase import LocalText, Spec
+
+Grain = Literal["day", "week", "month", "quarter", "half", "year"]
+GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
+Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
+RESERVED_DIMENSIONS = frozenset(
+    {"metric", "period_start", "period_end", "value", "numerator", "denominator", "target",
+     "expected", "delta", "status", "previous"}
+)
+
+
+class Theme(Spec):
+    """A group of metrics shown together; its status rolls up from theirs by ``rollup``."""
+
+    id: ID
+    title: LocalText
+    description: LocalText | None = None
+    rollup: Literal["worst", "majority", "weighted"] = "worst"
+
+
+class Settings(Spec):
+    """``config/settings.yaml``."""
+
+    title: LocalText
+    language: Literal["vi", "en"] = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    as_of: Literal["today"] | dt.date = "today"
+    data_root: str = "data"  # relative to the config folder
+    store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
+    state_dir: str = "state"  # relative to the config folder
+    demo: bool = False  # generate the demo data into data_root when it is missing
+    themes: tuple[Theme, ...] = Field(min_length=1)
+
+
+class Unit(Spec):
+    """An organisational unit: a department, an agency, a ward or commune, the city."""
+
+    id: ID
+    name: LocalText
+    kind: Literal["city", "department", "agency", "ward", "commune", "other"]
+    parent: str | None = None
+
+
+class UnitsFile(Spec):
+    units: tuple[Unit, ...] = ()
+
+
+class PathStart(Spec):
+    value: float
+    on: dt.date
+
+
+class TargetPath(Spec):
+    """A target reached by a date, from a starting point: the expected value moves linearly."""
+
+    value: float
+    by: dt.date
+    start: PathStart = Field(alias="from")
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> TargetPath:
+        if self.start.on >= self.by:
+            raise ValueError("'from.on' must be before 'by'")
+        return self
+
+
+Target = float | dict[int, float] | TargetPath
+
+
+class Metric(Spec):
+    """One key figure: what to count, where from, and what good looks like."""
+
+    id: ID
+    title: LocalText
+    description: LocalText | None = None
+    theme: str
+    source: str | None = None  # none for a derived metric built from metric("...")
+    time: str | None = None  # a flow metric's date column; none for a stock metric
+    where: str | None = None
+    value: str = Field(min_length=1)
+    format: Literal["percent", "count", "number", "vnd", "days", "score"] = "number"
+    direction: Literal["up", "down"] | None = None
+    target: Target | None = None
+    tolerance: float = Field(default=0.0, ge=0)
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    owner: str | None = None
+    visibility: Literal["public", "internal"] = "public"
+    weight: float = Field(default=1.0, gt=0)
+
+    @field_validator("dimensions", mode="before")
+    @classmethod
+    def _dimension_list(cls, value: object) -> object:
+        """``[channel, procedure]`` is short for ``{channel: channel, procedure: procedure}``."""
+        if isinstance(value, (list, tuple)):
+            return {item: item for item in value} if all(isinstance(i, str) for i in value) else value
+        return value
+
+    @field_validator("dimensions")
+    @classmethod
+    def _dimension_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if name in RESERVED_DIMENSIONS:
+                raise ValueError(f"'{name}' is a reserved name and cannot be a dimension")
+        return value
+
+    @field_validator("target", mode="before")
+    @classmethod
+    def _target_years(cls, value: object) -> object:
+        """A mapping of years to numbers is a per-year target (keys are years like 2025)."""
+        if isinstance(value, dict) and value and all(isinstance(k, int) for k in value):
+            for year in value:
+                if not 1900 <= year <= 2200:
+                    raise ValueError(f"{year} is not a year")
+        return value
+
+    def target_on(self, day: dt.date) -> tuple[float | None, float | None]:
+        """The final target and the value expected on ``day`` (they differ on a target path)."""
+        target = self.target
+        if target is None:
+            return None, None
+        if isinstance(target, (int, float)):
+            return float(target), float(target)
+        if isinstance(target, dict):
+            year_target = target.get(day.year)
+            return year_target, year_target
+        start, end = target.start, target
+        if day <= start.on:
+            return end.value, start.value
+        if day >= end.by:
+            return end.value, end.value
+        share = (day - start.on).days / (end.by - start.on).days
+        return end.value, start.value + share * (end.value - start.value)
+
+
+class MetricsFile(Spec):
+    metrics: tuple[Metric, ...] = ()
+
+
+class Chart(Spec):
+    """A slide's one chart: a metric's trend with its target, or a breakdown by a dimension."""
+
+    metric: str
+    kind: Literal["trend", "breakdown"] = "trend"
+    by: str | None = None
+    top: int | None = Field(default=None, ge=1, le=50)
+    bottom: int | None = Field(default=None, ge=1, le=50)
+    periods: int = Field(default=12, ge=2, le=60)
+
+    @model_validator(mode="after")
+    def _breakdown_needs_by(self) -> Chart:
+        if self.kind == "breakdown" and not self.by:
+            raise ValueError("a breakdown chart needs 'by' (the dimension to break down by)")
+        if self.kind == "trend" and (self.by or self.top or self.bottom):
+            raise ValueError("'by', 'top' and 'bottom' apply to a breakdown chart only")
+        return self
+
+
+class Bullets(Spec):
+    vi: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_list(cls, data: object) -> object:
+        return {"vi": data} if isinstance(data, list) else data
+
+    def get(self, lang: str) -> tuple[str, ...]:
+        return (self.en or self.vi) if lang == "en" else self.vi
+
+
+class Slide(Spec):
+    """One slide: up to six metrics as large cards, at most one chart, bullets and notes.
+
+    ``theme`` shows all of a theme's metrics; ``unit`` filters the slide to one unit.
+    """
+
+    title: LocalText
+    metrics: tuple[str, ...] = Field(default=(), max_length=6)
+    theme: str | None = None
+    unit: str | None = None
+    chart: Chart | None = None
+    bullets: Bullets | None = None
+    notes: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Slide:
+        if not (self.metrics or self.theme or self.chart or self.bullets):
+            raise ValueError("a slide needs metrics, a theme, a chart or bullets")
+        return self
+
+
+class Board(Spec):
+    """A deck presented in a meeting (``config/boards/*.yaml``, one board per file)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+    title: LocalText
+    as_of: Literal["latest"] | dt.date = "latest"
+    grain: Grain = "month"
+    slides: tuple[Slide, ...] = Field(min_length=1)

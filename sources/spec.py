@@ -1,0 +1,105 @@
+"""What ``config/sources.yaml`` says about each connected source.
+
+A source is described, not opened, here: the catalogue (``sources.catalog``) opens it lazily.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from sources.specbase import LocalText, Spec
+
+ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+COLUMN_TYPES = ("str", "int", "float", "bool", "date", "datetime")
+_COLUMN_TYPE = re.compile(r"^(str|int|float|bool|date|datetime)(\?)?$")
+
+
+class ColumnType(Spec):
+    """A contract entry written as ``int`` or ``date?`` (``?`` = may be empty)."""
+
+    type: Literal["str", "int", "float", "bool", "date", "datetime"]
+    nullable: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: object) -> object:
+        if isinstance(data, str):
+            match = _COLUMN_TYPE.match(data.strip())
+            if not match:
+                raise ValueError(
+                    f"'{data}' is not a column type; use one of {', '.join(COLUMN_TYPES)}, "
+                    "with '?' for a column that may be empty (e.g. 'date?')"
+                )
+            return {"type": match.group(1), "nullable": bool(match.group(2))}
+        return data
+
+
+class Freshness(Spec):
+    """How to tell how recent a source is, and how often it is expected to be updated.
+
+    ``column`` names a date/datetime column whose newest value is the source's freshness; without
+    it, the newest modification time of the source's files is used. ``cadence`` is the expected
+    update rhythm; ``day`` is the day of the month (or of the quarter's first month) by which a
+    monthly or quarterly update is due.
+    """
+
+    column: str | None = None
+    cadence: Literal["daily", "weekly", "monthly", "quarterly", "yearly"] = "monthly"
+    day: int = Field(default=1, ge=1, le=28)
+
+
+class Sharing(Spec):
+    """Whether the owning unit has opened this data: a refusal is a visible fact."""
+
+    status: Literal["connected", "pending", "refused"] = "connected"
+    reason: LocalText | None = None
+
+
+class ReadOptions(Spec):
+    """Per-source reading options; only those that apply to the source's kind may be set."""
+
+    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
+    encoding: Literal["utf8", "utf8-lossy", "windows-1258", "latin1"] | None = None
+    sheet: str | None = None  # Excel: a sheet name, or "*" for every sheet
+    date_format: str | None = None  # strptime format for text dates, e.g. "%d/%m/%Y"
+    datetime_format: str | None = None
+    json_lines: bool | None = None  # JSON: newline-delimited records
+
+
+class SourceSpec(Spec):
+    """One connected source: where it lives, what columns it promises, who owns it."""
+
+    id: ID
+    title: LocalText
+    description: LocalText | None = None
+    owner: str
+    kind: str
+    path: str | None = None  # a file or glob under the data root (files; a SQLite file for sql)
+    url: str | None = None  # sql: a SQLAlchemy URL; secrets as ${ENV_VAR}
+    table: str | None = None
+    query: str | None = None
+    time_column: str | None = None  # sql: a column a period filter may be pushed down on
+    columns: dict[str, ColumnType] = Field(min_length=1)
+    unit_columns: tuple[str, ...] = ()
+    freshness: Freshness = Freshness()
+    sharing: Sharing = Sharing()
+    options: ReadOptions = ReadOptions()
+
+    @field_validator("columns")
+    @classmethod
+    def _column_names(cls, columns: dict[str, ColumnType]) -> dict[str, ColumnType]:
+        for name in columns:
+            if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+                raise ValueError(f"column name '{name}' must be letters, digits and '_'")
+            if name.startswith("_"):
+                raise ValueError(f"column name '{name}' must not begin with '_' (reserved)")
+        return columns
+
+
+class SourcesFile(Spec):
+    """The shape of ``config/sources.yaml``."""
+
+    sources: tuple[SourceSpec, ...] = ()
