@@ -7,6 +7,7 @@ separately, so one broken metric costs only that metric. Phase two runs the cros
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
@@ -99,7 +100,9 @@ def _items(
 ) -> Iterable[Spec]:
     """Validate each item of the list under ``key`` on its own; yield the valid ones."""
     if not isinstance(data, dict) or key not in data:
-        problems.append(Problem("config.expected_top", {"key": key}, getattr(data, "loc", Location(file))))
+        problems.append(
+            Problem("config.expected_top", {"key": key}, getattr(data, "loc", Location(file)))
+        )
         return
     items = data[key]
     if items is None:
@@ -108,7 +111,9 @@ def _items(
         problems.append(Problem("config.expected_list", {"key": key}, data.value_locs.get(key)))
         return
     for index, raw in enumerate(items):
-        obj, found = parse_model(model, raw, file=file, path=(key, index), root=data, subject_kind=kind)
+        obj, found = parse_model(
+            model, raw, file=file, path=(key, index), root=data, subject_kind=kind
+        )
         problems.extend(found)
         if obj is not None:
             yield obj
@@ -116,7 +121,9 @@ def _items(
     if extra and isinstance(data, YMap):
         name = sorted(extra, key=str)[0]
         problems.append(
-            Problem("schema.unknown_field", {"field": name, "allowed": key}, data.key_locs.get(name))
+            Problem(
+                "schema.unknown_field", {"field": name, "allowed": key}, data.key_locs.get(name)
+            )
         )
 
 
@@ -132,10 +139,8 @@ def _hash_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(path.name.encode())
-        try:
+        with contextlib.suppress(OSError):  # a file that vanished has no content to hash
             digest.update(path.read_bytes())
-        except OSError:
-            pass
     return digest.hexdigest()[:16]
 
 
@@ -156,14 +161,20 @@ def load_config(folder: Path | str) -> Config:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConfigError(Problem("config.not_a_folder", {"path": str(folder)}, Location(str(folder))))
+        raise ConfigError(
+            Problem("config.not_a_folder", {"path": str(folder)}, Location(str(folder)))
+        )
     problems: list[Problem] = []
     settings_path = folder / SETTINGS_FILE
     if not settings_path.exists():
         raise ConfigError(Problem("config.missing_file", {}, Location(display_path(settings_path))))
     raw_settings = _read(settings_path, problems)
-    settings, found = (None, []) if raw_settings is None else parse_model(
-        Settings, raw_settings, file=display_path(settings_path), subject_kind="settings"
+    settings, found = (
+        (None, [])
+        if raw_settings is None
+        else parse_model(
+            Settings, raw_settings, file=display_path(settings_path), subject_kind="settings"
+        )
     )
     problems.extend(found)
     if settings is None:

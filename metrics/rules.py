@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from metrics.formula import Compiled, FormulaError, compile_formula
+
 from metrics.spec import Metric
 from sources.problems import Location, Problem, did_you_mean, register_messages
 from sources.spec import SourceSpec
@@ -26,9 +27,21 @@ register_messages(
             "vi": "mã '{id}' đã được dùng ở {first}",
             "en": "id '{id}' is already used at {first}",
         },
-        "rule.unknown_ref": {
-            "vi": "{what} '{name}' không tồn tại",
-            "en": "unknown {what} '{name}'",
+        "rule.unknown_unit": {
+            "vi": "không có đơn vị '{name}' trong units.yaml",
+            "en": "unknown unit '{name}' (not in units.yaml)",
+        },
+        "rule.unknown_source": {
+            "vi": "không có nguồn '{name}' trong sources.yaml",
+            "en": "unknown source '{name}' (not in sources.yaml)",
+        },
+        "rule.unknown_theme": {
+            "vi": "không có chủ đề '{name}' trong settings.yaml",
+            "en": "unknown theme '{name}' (not in settings.yaml)",
+        },
+        "rule.unknown_metric": {
+            "vi": "không có chỉ số '{name}'",
+            "en": "unknown metric '{name}'",
         },
         "rule.unknown_column": {
             "vi": "cột '{column}' không có trong nguồn '{source}'",
@@ -73,6 +86,7 @@ register_messages(
     }
 )
 
+
 @dataclass(frozen=True)
 class CompiledMetric:
     """A metric's formulas compiled against its source's contract."""
@@ -85,8 +99,15 @@ class CompiledMetric:
 Rule = Callable[["Config"], Iterator[Problem]]
 
 
-def _problem(code: str, obj: object, field: str | None, kind: str, level: str = "error",
-             suggestion: str | None = None, **params: object) -> Problem:
+def _problem(
+    code: str,
+    obj: object,
+    field: str | None,
+    kind: str,
+    level: str = "error",
+    suggestion: str | None = None,
+    **params: object,
+) -> Problem:
     loc = obj.field_loc(field) if field else obj.loc  # type: ignore[attr-defined]
     return Problem(code, params, loc, level, kind, getattr(obj, "id", None), suggestion)  # type: ignore[arg-type]
 
@@ -109,16 +130,34 @@ def unit_references(config: Config) -> Iterator[Problem]:
     units = set(config.units)
     for unit in config.units.values():
         if unit.parent and unit.parent not in units:
-            yield _problem("rule.unknown_ref", unit, "parent", "unit", what="unit", name=unit.parent,
-                           suggestion=did_you_mean(unit.parent, units))
+            yield _problem(
+                "rule.unknown_unit",
+                unit,
+                "parent",
+                "unit",
+                name=unit.parent,
+                suggestion=did_you_mean(unit.parent, units),
+            )
     for source in config.sources.values():
         if source.owner not in units:
-            yield _problem("rule.unknown_ref", source, "owner", "source", what="unit", name=source.owner,
-                           suggestion=did_you_mean(source.owner, units))
+            yield _problem(
+                "rule.unknown_unit",
+                source,
+                "owner",
+                "source",
+                name=source.owner,
+                suggestion=did_you_mean(source.owner, units),
+            )
     for metric in config.metrics.values():
         if metric.owner and metric.owner not in units:
-            yield _problem("rule.unknown_ref", metric, "owner", "metric", what="unit", name=metric.owner,
-                           suggestion=did_you_mean(metric.owner, units))
+            yield _problem(
+                "rule.unknown_unit",
+                metric,
+                "owner",
+                "metric",
+                name=metric.owner,
+                suggestion=did_you_mean(metric.owner, units),
+            )
 
 
 def source_shape(config: Config) -> Iterator[Problem]:
@@ -126,21 +165,44 @@ def source_shape(config: Config) -> Iterator[Problem]:
     for source in config.sources.values():
         if source.kind == "sql":
             if bool(source.url) == bool(source.path):
-                yield _problem("rule.source_location", source, None, "source", kind="sql",
-                               need="'url' or 'path' (a SQLite file), not both")
+                yield _problem(
+                    "rule.source_location",
+                    source,
+                    None,
+                    "source",
+                    kind="sql",
+                    need="'url' or 'path' (a SQLite file), not both",
+                )
             if bool(source.table) == bool(source.query):
-                yield _problem("rule.source_location", source, None, "source", kind="sql",
-                               need="'table' or 'query', not both")
+                yield _problem(
+                    "rule.source_location",
+                    source,
+                    None,
+                    "source",
+                    kind="sql",
+                    need="'table' or 'query', not both",
+                )
             if source.url and re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", source.url):
                 yield _problem("rule.inline_password", source, "url", "source", level="warning")
         elif not source.path:
-            yield _problem("rule.source_location", source, None, "source", kind=source.kind, need="'path'")
-        named = [("freshness", source.freshness.column)] + [("unit_columns", c) for c in source.unit_columns]
+            yield _problem(
+                "rule.source_location", source, None, "source", kind=source.kind, need="'path'"
+            )
+        named = [("freshness", source.freshness.column)] + [
+            ("unit_columns", c) for c in source.unit_columns
+        ]
         named.append(("time_column", source.time_column))
         for field, column in named:
             if column and column not in source.columns:
-                yield _problem("rule.unknown_column", source, field, "source", column=column,
-                               source=source.id, suggestion=did_you_mean(column, source.columns))
+                yield _problem(
+                    "rule.unknown_column",
+                    source,
+                    field,
+                    "source",
+                    column=column,
+                    source=source.id,
+                    suggestion=did_you_mean(column, source.columns),
+                )
 
 
 def metric_references(config: Config) -> Iterator[Problem]:
@@ -148,36 +210,77 @@ def metric_references(config: Config) -> Iterator[Problem]:
     themes = set(config.themes)
     for metric in list(config.metrics.values()):
         if metric.theme not in themes:
-            yield _broken(config, metric, "rule.unknown_ref", "theme", what="theme", name=metric.theme,
-                          suggestion=did_you_mean(metric.theme, themes))
+            yield _broken(
+                config,
+                metric,
+                "rule.unknown_theme",
+                "theme",
+                name=metric.theme,
+                suggestion=did_you_mean(metric.theme, themes),
+            )
         if metric.target is not None and metric.direction is None:
             yield _broken(config, metric, "rule.target_without_direction", "target")
         if metric.source is None:
             if "metric(" not in metric.value:
                 yield _broken(config, metric, "rule.no_source", "value")
             elif metric.time or metric.where:
-                yield _broken(config, metric, "rule.derived_with_time", "time" if metric.time else "where")
+                yield _broken(
+                    config, metric, "rule.derived_with_time", "time" if metric.time else "where"
+                )
             continue
         source = config.sources.get(metric.source)
         if source is None:
-            yield _broken(config, metric, "rule.unknown_ref", "source", what="source", name=metric.source,
-                          suggestion=did_you_mean(metric.source, config.sources))
+            yield _broken(
+                config,
+                metric,
+                "rule.unknown_source",
+                "source",
+                name=metric.source,
+                suggestion=did_you_mean(metric.source, config.sources),
+            )
             continue
         if metric.time:
             column = source.columns.get(metric.time)
             if column is None:
-                yield _broken(config, metric, "rule.unknown_column", "time", column=metric.time,
-                              source=source.id, suggestion=did_you_mean(metric.time, source.columns))
+                yield _broken(
+                    config,
+                    metric,
+                    "rule.unknown_column",
+                    "time",
+                    column=metric.time,
+                    source=source.id,
+                    suggestion=did_you_mean(metric.time, source.columns),
+                )
             elif column.type not in ("date", "datetime"):
-                yield _broken(config, metric, "rule.time_not_date", "time", column=metric.time, type=column.type)
+                yield _broken(
+                    config,
+                    metric,
+                    "rule.time_not_date",
+                    "time",
+                    column=metric.time,
+                    type=column.type,
+                )
         for column in metric.dimensions.values():
             if column not in source.columns:
-                yield _broken(config, metric, "rule.unknown_column", "dimensions", column=column,
-                              source=source.id, suggestion=did_you_mean(column, source.columns))
+                yield _broken(
+                    config,
+                    metric,
+                    "rule.unknown_column",
+                    "dimensions",
+                    column=column,
+                    source=source.id,
+                    suggestion=did_you_mean(column, source.columns),
+                )
 
 
-def _broken(config: Config, metric: Metric, code: str, field: str, suggestion: str | None = None,
-            **params: object) -> Problem:
+def _broken(
+    config: Config,
+    metric: Metric,
+    code: str,
+    field: str,
+    suggestion: str | None = None,
+    **params: object,
+) -> Problem:
     problem = _problem(code, metric, field, "metric", suggestion=suggestion, **params)
     config.broken_metrics.setdefault(metric.id, []).append(problem)
     config.metrics.pop(metric.id, None)
@@ -193,13 +296,16 @@ def formulas(config: Config) -> Iterator[Problem]:
     for metric in list(config.metrics.values()):
         columns = _contract(config.sources.get(metric.source or ""))
         try:
-            where = compile_formula(metric.where, columns, context="where") if metric.where else None
+            where = (
+                compile_formula(metric.where, columns, context="where") if metric.where else None
+            )
         except FormulaError as exc:
             yield _formula_problem(config, metric, "where", exc)
             continue
         try:
-            value = compile_formula(metric.value, columns, context="value",
-                                    allow_metrics=metric.source is None)
+            value = compile_formula(
+                metric.value, columns, context="value", allow_metrics=metric.source is None
+            )
         except FormulaError as exc:
             yield _formula_problem(config, metric, "value", exc)
             continue
@@ -208,8 +314,15 @@ def formulas(config: Config) -> Iterator[Problem]:
 
 def _formula_problem(config: Config, metric: Metric, field: str, exc: FormulaError) -> Problem:
     base = exc.problems[0]
-    problem = Problem(base.code, base.params, _formula_location(metric, field, exc), "error",
-                      "metric", metric.id, base.suggestion)
+    problem = Problem(
+        base.code,
+        base.params,
+        _formula_location(metric, field, exc),
+        "error",
+        "metric",
+        metric.id,
+        base.suggestion,
+    )
     config.broken_metrics.setdefault(metric.id, []).append(problem)
     config.metrics.pop(metric.id, None)
     return problem
@@ -222,8 +335,14 @@ def derived_metrics(config: Config) -> Iterator[Problem]:
     for metric_id, item in list(compiled.items()):
         for ref in sorted(item.value.metrics):
             if ref not in known:
-                yield _broken(config, item.metric, "rule.unknown_ref", "value", what="metric", name=ref,
-                              suggestion=did_you_mean(ref, known))
+                yield _broken(
+                    config,
+                    item.metric,
+                    "rule.unknown_metric",
+                    "value",
+                    name=ref,
+                    suggestion=did_you_mean(ref, known),
+                )
                 compiled.pop(metric_id, None)
                 break
     for cycle in _cycles({mid: set(c.value.metrics) for mid, c in compiled.items()}):
@@ -236,8 +355,14 @@ def derived_metrics(config: Config) -> Iterator[Problem]:
             part = config.metrics.get(ref)
             missing = part and [d for d in item.metric.dimensions if d not in part.dimensions]
             if missing:
-                yield _broken(config, item.metric, "rule.derived_dimension", "dimensions",
-                              dim=missing[0], metric=ref)
+                yield _broken(
+                    config,
+                    item.metric,
+                    "rule.derived_dimension",
+                    "dimensions",
+                    dim=missing[0],
+                    metric=ref,
+                )
                 compiled.pop(item.metric.id, None)
                 break
 
@@ -253,7 +378,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         trail.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                cycle = trail[trail.index(nxt):]
+                cycle = trail[trail.index(nxt) :]
                 if frozenset(cycle) not in seen_sets:
                     seen_sets.add(frozenset(cycle))
                     found.append(list(cycle))
@@ -276,7 +401,9 @@ def boards(config: Config) -> Iterator[Problem]:
                 if metric_id not in known:
                     yield _slide_problem(board, slide, "metrics", "metric", metric_id, known)
             if slide.theme and slide.theme not in config.themes:
-                yield _slide_problem(board, slide, "theme", "theme", slide.theme, set(config.themes))
+                yield _slide_problem(
+                    board, slide, "theme", "theme", slide.theme, set(config.themes)
+                )
             if slide.unit and slide.unit not in config.units:
                 yield _slide_problem(board, slide, "unit", "unit", slide.unit, set(config.units))
             chart = slide.chart
@@ -287,29 +414,57 @@ def boards(config: Config) -> Iterator[Problem]:
                 continue
             metric = config.metrics.get(chart.metric)
             if metric and chart.by and chart.by not in metric.dimensions:
-                yield Problem("rule.chart_dimension",
-                              {"metric": chart.metric, "by": chart.by,
-                               "dims": ", ".join(metric.dimensions) or "-"},
-                              chart.field_loc("by"), "error", "board", board.id,
-                              did_you_mean(chart.by, metric.dimensions))
+                yield Problem(
+                    "rule.chart_dimension",
+                    {
+                        "metric": chart.metric,
+                        "by": chart.by,
+                        "dims": ", ".join(metric.dimensions) or "-",
+                    },
+                    chart.field_loc("by"),
+                    "error",
+                    "board",
+                    board.id,
+                    did_you_mean(chart.by, metric.dimensions),
+                )
 
 
-def _slide_problem(board: object, obj: object, field: str, what: str, name: str,
-                   known: set[str]) -> Problem:
-    return Problem("rule.unknown_ref", {"what": what, "name": name},
-                   obj.field_loc(field), "error", "board", board.id,  # type: ignore[attr-defined]
-                   did_you_mean(name, known))
+def _slide_problem(
+    board: object, obj: object, field: str, what: str, name: str, known: set[str]
+) -> Problem:
+    return Problem(
+        f"rule.unknown_{what}",
+        {"name": name},
+        obj.field_loc(field),
+        "error",
+        "board",
+        board.id,  # type: ignore[attr-defined]
+        did_you_mean(name, known),
+    )
 
 
-RULES: list[Rule] = [unit_references, source_shape, metric_references, formulas, derived_metrics, boards]
+RULES: list[Rule] = [
+    unit_references,
+    source_shape,
+    metric_references,
+    formulas,
+    derived_metrics,
+    boards,
+]
 
 
 def check_config(config: Config, duplicates: list[tuple[str, object, object]]) -> None:
     """Run every rule; record the problems on ``config``."""
     for kind, first, second in duplicates:
         config.problems.append(
-            Problem("rule.duplicate_id", {"id": second.id, "first": str(first.loc)},  # type: ignore[attr-defined]
-                    second.loc, "error", kind, second.id)  # type: ignore[attr-defined]
+            Problem(
+                "rule.duplicate_id",
+                {"id": second.id, "first": str(first.loc)},  # type: ignore[attr-defined]
+                second.loc,
+                "error",
+                kind,
+                second.id,
+            )  # type: ignore[attr-defined]
         )
     for rule in RULES:
         config.problems.extend(rule(config))

@@ -19,8 +19,19 @@ Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
 Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 RESERVED_DIMENSIONS = frozenset(
-    {"metric", "period_start", "period_end", "value", "numerator", "denominator", "target",
-     "expected", "delta", "status", "previous"}
+    {
+        "metric",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "expected",
+        "delta",
+        "status",
+        "previous",
+    }
 )
 
 
@@ -107,7 +118,9 @@ class Metric(Spec):
     def _dimension_list(cls, value: object) -> object:
         """``[channel, procedure]`` is short for ``{channel: channel, procedure: procedure}``."""
         if isinstance(value, (list, tuple)):
-            return {item: item for item in value} if all(isinstance(i, str) for i in value) else value
+            return (
+                {item: item for item in value} if all(isinstance(i, str) for i in value) else value
+            )
         return value
 
     @field_validator("dimensions")
@@ -160,6 +173,7 @@ class Chart(Spec):
     top: int | None = Field(default=None, ge=1, le=50)
     bottom: int | None = Field(default=None, ge=1, le=50)
     periods: int = Field(default=12, ge=2, le=60)
+    grain: Grain | None = None  # the board's grain when not given
 
     @model_validator(mode="after")
     def _breakdown_needs_by(self) -> Chart:

@@ -99,7 +99,9 @@ def _field_names(model_type: type[BaseModel], path: tuple[Any, ...]) -> list[str
     """The valid keys of the model reached by following ``path`` (best effort, for hints)."""
     current: Any = model_type
     for step in path:
-        if isinstance(step, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(step, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
             continue
         field = current.model_fields.get(step)
         if field is None:
@@ -211,7 +213,9 @@ def parse_model(
     Returns the stamped model, or None with every problem found in it.
     """
     root = data if root is None else root
-    subject_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    subject_id = (
+        data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    )
     try:
         model = model_type.model_validate(data)
     except ValidationError as exc:

@@ -181,7 +181,9 @@ def loads(text: str, file: str = "<text>") -> Any:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise _fail("yaml.alias", file, event.start_mark)
-            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if isinstance(
+                event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+            ):
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise _fail("yaml.too_many_nodes", file, event.start_mark, limit=MAX_NODES)
@@ -189,7 +191,10 @@ def loads(text: str, file: str = "<text>") -> Any:
                     raise _fail("yaml.alias", file, event.start_mark)
                 if event.tag is not None:
                     raise _fail(
-                        "yaml.tag", file, event.start_mark, tag=event.tag.replace("tag:yaml.org,2002:", "!!")
+                        "yaml.tag",
+                        file,
+                        event.start_mark,
+                        tag=event.tag.replace("tag:yaml.org,2002:", "!!"),
                     )
             if isinstance(event, yaml.ScalarEvent):
                 value = _plain_scalar(event.value) if not event.style else event.value

@@ -33,7 +33,11 @@ _DEPARTMENTS: list[tuple[str, str, str]] = [
     ("so_tu_phap", "Sở Tư pháp", "Department of Justice"),
     ("so_tai_chinh", "Sở Tài chính", "Department of Finance"),
     ("so_cong_thuong", "Sở Công Thương", "Department of Industry and Trade"),
-    ("so_nong_nghiep_moi_truong", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment"),
+    (
+        "so_nong_nghiep_moi_truong",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+    ),
     ("so_xay_dung", "Sở Xây dựng", "Department of Construction"),
     ("so_khoa_hoc_cong_nghe", "Sở Khoa học và Công nghệ", "Department of Science and Technology"),
     ("so_van_hoa_the_thao", "Sở Văn hóa và Thể thao", "Department of Culture and Sports"),
@@ -43,7 +47,11 @@ _DEPARTMENTS: list[tuple[str, str, str]] = [
     ("van_phong_ubnd", "Văn phòng UBND Thành phố", "Office of the City People's Committee"),
     ("so_dan_toc_ton_giao", "Sở Dân tộc và Tôn giáo", "Department of Ethnic and Religious Affairs"),
     ("so_du_lich", "Sở Du lịch", "Department of Tourism"),
-    ("so_quy_hoach_kien_truc", "Sở Quy hoạch – Kiến trúc", "Department of Planning and Architecture"),
+    (
+        "so_quy_hoach_kien_truc",
+        "Sở Quy hoạch – Kiến trúc",
+        "Department of Planning and Architecture",
+    ),
 ]
 
 _AGENCIES: list[tuple[str, str, str]] = [
@@ -130,7 +138,9 @@ def _build() -> list[Unit]:
     units += [Unit(i, vi, en, "agency", CITY) for i, vi, en in _AGENCIES]
     for name in _WARDS:
         english = ascii_fold(name).replace("–", "-")
-        units.append(Unit(f"phuong_{slug(name)}", f"Phường {name}", f"{english} Ward", "ward", CITY))
+        units.append(
+            Unit(f"phuong_{slug(name)}", f"Phường {name}", f"{english} Ward", "ward", CITY)
+        )
     for name in _COMMUNES:
         english = ascii_fold(name)
         units.append(Unit(f"xa_{slug(name)}", f"Xã {name}", f"{english} Commune", "commune", CITY))

@@ -1,0 +1,325 @@
+"""Every interface string of the dashboard, in Vietnamese (first) and English.
+
+``TEXTS`` maps a key to ``{"vi": ..., "en": ...}``; ``t(key, lang, **params)`` returns the
+text with ``{name}`` placeholders filled in. A key that is not in the table raises
+``KeyError``: the tests scan every page for literal keys, so a missing string is caught
+before it reaches a user. Numbers and dates passed as parameters should already be
+formatted by :mod:`metrics.fmt`.
+
+Keys are grouped by a dotted prefix: ``app.``, ``page.``, ``control.``, ``lang.``, ``grain.``,
+``status.``, ``source_status.``, ``sharing.``, ``task_status.``, ``level.``, ``format.``,
+``direction.``, ``metric.``, ``chart.``, ``overview.``, ``units.``, ``tasks.``, ``data.``,
+``present.``, ``directives.``, ``definitions.``, ``download.``, ``error.``, ``common.``.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Literal
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[str, ...] = ("vi", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    # ----------------------------------------------------------------- application
+    "app.title": {
+        "vi": "Bảng điều hành thực hiện Nghị quyết 57",
+        "en": "Resolution 57 leadership dashboard",
+    },
+    "app.subtitle": {
+        "vi": "Ban Chỉ đạo Thành ủy Hà Nội về phát triển khoa học, công nghệ, "
+        "đổi mới sáng tạo và chuyển đổi số",
+        "en": "Hanoi Party Committee Steering Board on science, technology, "
+        "innovation and digital transformation",
+    },
+    "app.short_title": {"vi": "Nghị quyết 57", "en": "Resolution 57"},
+    # ----------------------------------------------------------------- pages
+    "page.overview": {"vi": "Tổng quan", "en": "Overview"},
+    "page.metric": {"vi": "Chỉ số", "en": "Metric"},
+    "page.units": {"vi": "Đơn vị", "en": "Units"},
+    "page.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "page.tasks": {"vi": "Nhiệm vụ", "en": "Tasks"},
+    "page.data": {"vi": "Dữ liệu", "en": "Data"},
+    "page.present": {"vi": "Trình chiếu", "en": "Present"},
+    "page.directives": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
+    "page.definitions": {"vi": "Định nghĩa chỉ số", "en": "Definitions"},
+    # ----------------------------------------------------------------- controls
+    "control.as_of": {"vi": "Ngày số liệu", "en": "As of"},
+    "control.as_of_help": {
+        "vi": "Số liệu được tính đến hết ngày này",
+        "en": "Figures are computed up to the end of this day",
+    },
+    "control.grain": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "control.periods": {"vi": "Số kỳ hiển thị", "en": "Periods shown"},
+    "control.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "control.theme": {"vi": "Chủ đề", "en": "Theme"},
+    "control.metric": {"vi": "Chỉ số", "en": "Metric"},
+    "control.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "control.unit_kind": {"vi": "Loại đơn vị", "en": "Unit type"},
+    "control.breakdown": {"vi": "Phân tích theo", "en": "Break down by"},
+    "control.top": {"vi": "Số đơn vị dẫn đầu", "en": "Top"},
+    "control.bottom": {"vi": "Số đơn vị cuối bảng", "en": "Bottom"},
+    "control.show": {"vi": "Hiển thị", "en": "Show"},
+    "control.search": {"vi": "Tìm kiếm", "en": "Search"},
+    "control.filter": {"vi": "Lọc", "en": "Filter"},
+    "control.all": {"vi": "Tất cả", "en": "All"},
+    "control.board": {"vi": "Bộ trình chiếu", "en": "Board"},
+    "control.refresh": {"vi": "Cập nhật số liệu", "en": "Refresh data"},
+    "control.copy_link": {"vi": "Sao chép liên kết", "en": "Copy link"},
+    # ----------------------------------------------------------------- languages
+    "lang.vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
+    "lang.en": {"vi": "English", "en": "English"},
+    # ----------------------------------------------------------------- grains
+    "grain.day": {"vi": "Ngày", "en": "Day"},
+    "grain.week": {"vi": "Tuần", "en": "Week"},
+    "grain.month": {"vi": "Tháng", "en": "Month"},
+    "grain.quarter": {"vi": "Quý", "en": "Quarter"},
+    "grain.half": {"vi": "6 tháng", "en": "Half-year"},
+    "grain.year": {"vi": "Năm", "en": "Year"},
+    # ----------------------------------------------------------------- metric status
+    "status.on_track": {"vi": "Đạt", "en": "On track"},
+    "status.at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
+    "status.off_track": {"vi": "Không đạt", "en": "Off track"},
+    "status.no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
+    "status.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
+    "status.label": {"vi": "Trạng thái", "en": "Status"},
+    # ----------------------------------------------------------------- source health
+    "source_status.ok": {"vi": "Cập nhật đúng hạn", "en": "Up to date"},
+    "source_status.late": {"vi": "Chậm cập nhật", "en": "Late"},
+    "source_status.stale": {"vi": "Dữ liệu quá cũ", "en": "Stale"},
+    "source_status.failed": {"vi": "Không đọc được", "en": "Failed"},
+    "source_status.refused": {"vi": "Từ chối chia sẻ", "en": "Refused"},
+    "source_status.label": {"vi": "Tình trạng nguồn", "en": "Source status"},
+    # ----------------------------------------------------------------- data sharing
+    "sharing.connected": {"vi": "Đã kết nối", "en": "Connected"},
+    "sharing.pending": {"vi": "Đang chờ kết nối", "en": "Pending"},
+    "sharing.refused": {"vi": "Từ chối chia sẻ", "en": "Refused"},
+    "sharing.label": {"vi": "Chia sẻ dữ liệu", "en": "Data sharing"},
+    # ----------------------------------------------------------------- tasks and directives
+    "task_status.done": {"vi": "Đã hoàn thành", "en": "Done"},
+    "task_status.done_late": {"vi": "Hoàn thành quá hạn", "en": "Done late"},
+    "task_status.in_progress": {"vi": "Đang thực hiện", "en": "In progress"},
+    "task_status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
+    "task_status.not_started": {"vi": "Chưa triển khai", "en": "Not started"},
+    "level.central": {"vi": "Trung ương chỉ đạo", "en": "Central direction"},
+    "level.city": {"vi": "Thành phố chỉ đạo", "en": "City direction"},
+    # ----------------------------------------------------------------- metric formats
+    "format.percent": {"vi": "Tỷ lệ (%)", "en": "Percent"},
+    "format.count": {"vi": "Số lượng", "en": "Count"},
+    "format.number": {"vi": "Giá trị số", "en": "Number"},
+    "format.vnd": {"vi": "Số tiền (đồng)", "en": "Amount (VND)"},
+    "format.days": {"vi": "Số ngày", "en": "Days"},
+    "format.score": {"vi": "Điểm", "en": "Score"},
+    "direction.up": {"vi": "Càng cao càng tốt", "en": "Higher is better"},
+    "direction.down": {"vi": "Càng thấp càng tốt", "en": "Lower is better"},
+    # ----------------------------------------------------------------- one metric
+    "metric.value": {"vi": "Kết quả", "en": "Value"},
+    "metric.target": {"vi": "Mục tiêu", "en": "Target"},
+    "metric.target_value": {"vi": "Mục tiêu: {target}", "en": "Target: {target}"},
+    "metric.expected": {"vi": "Mức cần đạt đến nay", "en": "Expected by now"},
+    "metric.expected_value": {
+        "vi": "Mức cần đạt đến nay: {expected}",
+        "en": "Expected by now: {expected}",
+    },
+    "metric.tolerance": {"vi": "Ngưỡng cảnh báo", "en": "Tolerance"},
+    "metric.delta_prev": {"vi": "So với kỳ trước", "en": "vs previous period"},
+    "metric.delta_prev_value": {
+        "vi": "{delta} so với kỳ trước",
+        "en": "{delta} vs previous period",
+    },
+    "metric.numerator": {"vi": "Tử số", "en": "Numerator"},
+    "metric.denominator": {"vi": "Mẫu số", "en": "Denominator"},
+    "metric.period": {"vi": "Kỳ", "en": "Period"},
+    "metric.trend": {"vi": "Diễn biến theo thời gian", "en": "Trend"},
+    "metric.breakdown": {"vi": "Phân tích theo {dimension}", "en": "Breakdown by {dimension}"},
+    "metric.top_n": {"vi": "{n} đơn vị dẫn đầu", "en": "Top {n}"},
+    "metric.bottom_n": {"vi": "{n} đơn vị cuối bảng", "en": "Bottom {n}"},
+    "metric.data_table": {"vi": "Bảng số liệu", "en": "Data table"},
+    "metric.definition": {"vi": "Định nghĩa", "en": "Definition"},
+    "metric.description": {"vi": "Mô tả", "en": "Description"},
+    "metric.formula": {"vi": "Công thức tính", "en": "Formula"},
+    "metric.filter": {"vi": "Điều kiện lọc", "en": "Row filter"},
+    "metric.source": {"vi": "Nguồn dữ liệu", "en": "Source"},
+    "metric.owner": {"vi": "Đơn vị chủ trì", "en": "Owner"},
+    "metric.theme": {"vi": "Chủ đề", "en": "Theme"},
+    "metric.format": {"vi": "Định dạng", "en": "Format"},
+    "metric.direction": {"vi": "Chiều đánh giá", "en": "Direction"},
+    "metric.dimensions": {"vi": "Chiều phân tích", "en": "Dimensions"},
+    "metric.file": {"vi": "Tệp cấu hình", "en": "File"},
+    "metric.file_line": {"vi": "{file}, dòng {line}", "en": "{file}, line {line}"},
+    "metric.freshness": {"vi": "Độ cập nhật của dữ liệu", "en": "Data freshness"},
+    "metric.directives": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
+    "metric.open": {"vi": "Xem chi tiết chỉ số", "en": "Open metric"},
+    "metric.no_breakdown": {
+        "vi": "Chỉ số này không có chiều phân tích",
+        "en": "This metric has no breakdown",
+    },
+    # ----------------------------------------------------------------- charts
+    "chart.value": {"vi": "Kết quả", "en": "Actual"},
+    "chart.target": {"vi": "Mục tiêu", "en": "Target"},
+    "chart.expected": {"vi": "Lộ trình mục tiêu", "en": "Target path"},
+    "chart.lateness": {"vi": "Số ngày chậm cập nhật", "en": "Days behind schedule"},
+    "chart.lateness_days": {"vi": "chậm {days}", "en": "{days} late"},
+    "chart.on_time": {"vi": "đúng hạn", "en": "on time"},
+    # ----------------------------------------------------------------- freshness
+    "freshness.updated": {"vi": "Cập nhật {ago}", "en": "Updated {ago}"},
+    "freshness.updated_at": {"vi": "Cập nhật lúc {datetime}", "en": "Updated {datetime}"},
+    "freshness.never": {"vi": "Chưa từng cập nhật", "en": "Never updated"},
+    "freshness.cadence": {"vi": "Chu kỳ cập nhật", "en": "Update cadence"},
+    "freshness.expected_by": {"vi": "Lẽ ra cập nhật trước {date}", "en": "Due by {date}"},
+    # ----------------------------------------------------------------- overview
+    "overview.as_of": {"vi": "Số liệu tính đến {date}", "en": "Figures as of {date}"},
+    "overview.themes": {"vi": "Các chủ đề", "en": "Themes"},
+    "overview.metrics_count": {"vi": "{n} chỉ số", "en": "{n} metrics"},
+    "overview.needs_attention": {"vi": "Cần chú ý", "en": "Needs attention"},
+    "overview.nothing_needs_attention": {
+        "vi": "Không có chỉ số nào cần chú ý",
+        "en": "Nothing needs attention",
+    },
+    "overview.status_counts": {
+        "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",
+        "en": "{on_track} on track, {at_risk} at risk, {off_track} off track",
+    },
+    # ----------------------------------------------------------------- units
+    "units.scorecard": {"vi": "Bảng tổng hợp theo đơn vị", "en": "Unit scorecard"},
+    "units.kind.department": {"vi": "Sở, ban, ngành", "en": "Departments and agencies"},
+    "units.kind.ward": {"vi": "Phường", "en": "Ward"},
+    "units.kind.commune": {"vi": "Xã", "en": "Commune"},
+    "units.tasks": {"vi": "Nhiệm vụ được giao", "en": "Assigned tasks"},
+    "units.overdue_items": {"vi": "Nhiệm vụ quá hạn", "en": "Overdue tasks"},
+    "units.report_timeliness": {"vi": "Báo cáo đúng hạn", "en": "Report timeliness"},
+    "units.service_quality": {"vi": "Chất lượng phục vụ", "en": "Service quality"},
+    "units.data_sharing": {"vi": "Chia sẻ dữ liệu", "en": "Data sharing"},
+    "units.select": {"vi": "Chọn đơn vị để xem chi tiết", "en": "Choose a unit for details"},
+    # ----------------------------------------------------------------- tasks
+    "tasks.register": {"vi": "Danh mục nhiệm vụ", "en": "Task register"},
+    "tasks.total": {"vi": "Tổng số nhiệm vụ", "en": "Total tasks"},
+    "tasks.group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
+    "tasks.level": {"vi": "Cấp chỉ đạo", "en": "Directed by"},
+    "tasks.lead_unit": {"vi": "Đơn vị chủ trì", "en": "Lead unit"},
+    "tasks.task": {"vi": "Nhiệm vụ", "en": "Task"},
+    "tasks.deadline": {"vi": "Thời hạn", "en": "Deadline"},
+    "tasks.completed_on": {"vi": "Ngày hoàn thành", "en": "Completed on"},
+    "tasks.status": {"vi": "Tình trạng", "en": "Status"},
+    "tasks.overdue": {"vi": "Quá hạn", "en": "Overdue"},
+    "tasks.days_overdue": {"vi": "Số ngày quá hạn", "en": "Days overdue"},
+    "tasks.overdue_count": {"vi": "{n} nhiệm vụ quá hạn", "en": "{n} overdue tasks"},
+    "tasks.overdue_first": {"vi": "Nhiệm vụ quá hạn xếp trước", "en": "Overdue tasks first"},
+    # ----------------------------------------------------------------- data
+    "data.sources": {"vi": "Nguồn dữ liệu", "en": "Data sources"},
+    "data.source": {"vi": "Nguồn", "en": "Source"},
+    "data.dataset": {"vi": "Bộ dữ liệu", "en": "Dataset"},
+    "data.owner": {"vi": "Đơn vị quản lý", "en": "Owner"},
+    "data.kind": {"vi": "Loại nguồn", "en": "Kind"},
+    "data.rows": {"vi": "Số bản ghi", "en": "Rows"},
+    "data.last_updated": {"vi": "Cập nhật lần cuối", "en": "Last updated"},
+    "data.lateness": {"vi": "Chậm so với lịch", "en": "Behind schedule"},
+    "data.health": {"vi": "Tình trạng", "en": "Health"},
+    "data.sharing_by_department": {
+        "vi": "Chia sẻ dữ liệu của các sở, ngành",
+        "en": "Data sharing by department",
+    },
+    # ----------------------------------------------------------------- present
+    "present.slide_of": {"vi": "Trang {n}/{total}", "en": "Slide {n} of {total}"},
+    "present.previous": {"vi": "Trang trước", "en": "Previous"},
+    "present.next": {"vi": "Trang sau", "en": "Next"},
+    "present.notes": {"vi": "Ghi chú cho người trình bày", "en": "Speaker notes"},
+    "present.frozen": {"vi": "Số liệu chốt đến ngày {date}", "en": "Figures frozen as of {date}"},
+    "present.keyboard_hint": {
+        "vi": "Dùng phím mũi tên hoặc bấm nút để chuyển trang",
+        "en": "Use the arrow keys or the buttons to change slides",
+    },
+    # ----------------------------------------------------------------- directives
+    "directives.title": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
+    "directives.conclusion": {"vi": "Nội dung kết luận", "en": "Conclusion"},
+    "directives.owner": {"vi": "Đơn vị thực hiện", "en": "Responsible unit"},
+    "directives.due": {"vi": "Hạn hoàn thành", "en": "Due date"},
+    "directives.status": {"vi": "Tình trạng", "en": "Status"},
+    "directives.none": {"vi": "Chưa có ý kiến chỉ đạo", "en": "No directives yet"},
+    # ----------------------------------------------------------------- definitions
+    "definitions.edit": {"vi": "Chỉnh sửa", "en": "Edit"},
+    "definitions.preview": {"vi": "Xem trước kết quả", "en": "Preview value"},
+    "definitions.save": {"vi": "Lưu", "en": "Save"},
+    "definitions.saved": {"vi": "Đã lưu {file}", "en": "Saved {file}"},
+    "definitions.valid": {"vi": "Cấu hình hợp lệ", "en": "The configuration is valid"},
+    "definitions.not_allowed": {
+        "vi": "Bạn không có quyền chỉnh sửa định nghĩa chỉ số",
+        "en": "You are not allowed to edit definitions",
+    },
+    # ----------------------------------------------------------------- downloads
+    "download.csv": {"vi": "Tải về CSV", "en": "Download CSV"},
+    "download.excel": {"vi": "Tải về Excel", "en": "Download Excel"},
+    "download.pptx": {"vi": "Tải về PowerPoint", "en": "Download PowerPoint"},
+    "download.pdf": {"vi": "Tải về PDF", "en": "Download PDF"},
+    # ----------------------------------------------------------------- errors
+    "error.metric_title": {
+        "vi": "Không tính được chỉ số {metric}",
+        "en": "Metric {metric} could not be computed",
+    },
+    "error.source_title": {
+        "vi": "Không đọc được nguồn dữ liệu {source}",
+        "en": "Source {source} could not be read",
+    },
+    "error.config_title": {
+        "vi": "Tệp cấu hình có {n} lỗi",
+        "en": "The configuration has {n} problem(s)",
+    },
+    "error.page": {
+        "vi": "Phần này tạm thời không hiển thị được",
+        "en": "This part cannot be shown for now",
+    },
+    "error.rest_ok": {
+        "vi": "Các phần khác của trang vẫn hiển thị bình thường.",
+        "en": "The rest of the page is not affected.",
+    },
+    "error.location": {"vi": "Vị trí: {location}", "en": "Location: {location}"},
+    "error.suggestion": {
+        "vi": "Có phải ý bạn là '{suggestion}'?",
+        "en": "Did you mean '{suggestion}'?",
+    },
+    "error.details": {"vi": "Chi tiết lỗi", "en": "Error details"},
+    "error.contact": {
+        "vi": "Vui lòng liên hệ đơn vị quản lý: {owner}",
+        "en": "Please contact the owner: {owner}",
+    },
+    "error.not_found": {"vi": "Không tìm thấy {what}", "en": "{what} not found"},
+    # ----------------------------------------------------------------- common words
+    "common.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
+    "common.loading": {"vi": "Đang tải…", "en": "Loading…"},
+    "common.total": {"vi": "Tổng", "en": "Total"},
+    "common.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "common.name": {"vi": "Tên", "en": "Name"},
+    "common.date": {"vi": "Ngày", "en": "Date"},
+    "common.yes": {"vi": "Có", "en": "Yes"},
+    "common.no": {"vi": "Không", "en": "No"},
+    "common.more": {"vi": "Xem thêm", "en": "Show more"},
+    "common.details": {"vi": "Xem chi tiết", "en": "View details"},
+    "common.back": {"vi": "Quay lại", "en": "Back"},
+    "common.close": {"vi": "Đóng", "en": "Close"},
+    "common.cancel": {"vi": "Hủy", "en": "Cancel"},
+}
+
+
+def t(key: str, lang: Lang, **params: object) -> str:
+    """The text of ``key`` in ``lang`` with its ``{placeholders}`` filled from ``params``.
+
+    Raises ``KeyError`` for an unknown key or a missing parameter, ``ValueError`` for an
+    unknown language.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r} (expected 'vi' or 'en')")
+    text = TEXTS[key][lang]
+    return text.format(**params) if params or "{" in text else text
+
+
+def has(key: str) -> bool:
+    """True when ``key`` is in the table (for keys built at run time, e.g. a status)."""
+    return key in TEXTS
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the ``{placeholders}`` in ``text``."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+__all__ = ["LANGS", "TEXTS", "has", "placeholders", "t"]

@@ -1,0 +1,173 @@
+"""The command line: ``validate`` a configuration, ``compute`` its metrics, print the ``schema``.
+
+Output for people is Vietnamese by default (numbers written ``1.234,5``); JSON and CSV are for
+other programs and keep plain ISO dates and unformatted numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import polars as pl
+
+from metrics import fmt
+from metrics.config import Config, load_config
+from metrics.engine import Request, Results, compute
+from metrics.schema import metric_file_schema
+from metrics.spec import GRAINS
+from metrics.status import STATUS_LABELS
+from metrics.workspace import default_config_dir, open_workspace
+from sources.problems import ConfigError
+
+_HEAD = {
+    "metric": {"vi": "Chỉ số", "en": "Metric"},
+    "period": {"vi": "Kỳ", "en": "Period"},
+    "value": {"vi": "Giá trị", "en": "Value"},
+    "target": {"vi": "Mục tiêu", "en": "Target"},
+    "status": {"vi": "Trạng thái", "en": "Status"},
+    "delta": {"vi": "So kỳ trước", "en": "Change"},
+    "errors": {"vi": "Lỗi", "en": "Errors"},
+    "valid": {"vi": "Cấu hình hợp lệ", "en": "Configuration is valid"},
+    "counts": {"vi": "{e} lỗi, {w} cảnh báo", "en": "{e} errors, {w} warnings"},
+    "skipped": {
+        "vi": "Bỏ qua (không phân tích được theo '{dim}'): {ids}",
+        "en": "Skipped (no '{dim}' dimension): {ids}",
+    },
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="configuration folder (default: KPI_CONFIG or config/)")
+    common.add_argument("--lang", choices=["vi", "en"], help="language (default: the settings')")
+    validate = sub.add_parser("validate", parents=[common], help="check the configuration")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    run = sub.add_parser("compute", parents=[common], help="compute the metrics")
+    run.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    run.add_argument("--grain", choices=GRAINS, default="month")
+    run.add_argument("--periods", type=int, default=1)
+    run.add_argument("--by", action="append", default=[], help="breakdown dimension (repeatable)")
+    run.add_argument("--metric", action="append", default=[], help="metric id (repeatable)")
+    run.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sub.add_parser("schema", help="print the JSON Schema of metric files")
+    return parser
+
+
+def _lang(args: argparse.Namespace, config: Config | None) -> str:
+    if args.lang:
+        return args.lang
+    return config.settings.language if config else "vi"
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        config = load_config(args.config or default_config_dir())
+    except ConfigError as exc:
+        lang = _lang(args, None)
+        problems = exc.problems
+    else:
+        lang = _lang(args, config)
+        problems = config.problems
+    errors = sum(p.level == "error" for p in problems)
+    if args.format == "json":
+        json.dump({"valid": errors == 0, "problems": [p.as_dict(lang) for p in problems]}, out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for problem in problems:
+            out.write(problem.render(lang) + "\n")
+        if errors == 0:
+            out.write(_HEAD["valid"][lang] + ". ")
+        out.write(_HEAD["counts"][lang].format(e=errors, w=len(problems) - errors) + "\n")
+    return 1 if errors else 0
+
+
+def _json(results: Results, as_of: dt.date, grain: str, lang: str) -> dict[str, object]:
+    dims = list(results.request.by)
+    rows = [
+        {
+            "metric": row["metric"],
+            "period_start": row["period_start"].isoformat(),
+            "period_end": row["period_end"].isoformat(),
+            "dims": {d: row[d] for d in dims},
+            **{k: row[k] for k in ("value", "target", "expected", "status", "delta")},
+        }
+        for row in results.values.iter_rows(named=True)
+    ]
+    errors = [{"metric": e.metric, **e.problem.as_dict(lang)} for e in results.errors]
+    return {"as_of": as_of.isoformat(), "grain": grain, "results": rows, "errors": errors}
+
+
+def _table(results: Results, config: Config, lang: str, grain: str) -> str:
+    dims = list(results.request.by)
+    head = [_HEAD["metric"][lang], _HEAD["period"][lang], *dims, _HEAD["value"][lang],
+            _HEAD["target"][lang], _HEAD["status"][lang], _HEAD["delta"][lang]]
+    lines = [head]
+    for row in results.values.iter_rows(named=True):
+        metric = config.metrics[row["metric"]]
+        shown = row["expected"] if row["expected"] is not None else row["target"]
+        lines.append([
+            row["metric"],
+            fmt.period(row["period_start"], row["period_end"], grain, lang),
+            *(row[d] or "" for d in dims),
+            fmt.value(row["value"], metric.format, lang),
+            "" if shown is None else fmt.value(shown, metric.format, lang),
+            STATUS_LABELS[row["status"]][lang],
+            "" if row["delta"] is None else fmt.delta(row["delta"], metric.format, lang),
+        ])
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    text = "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+                     for line in lines)
+    if results.errors:
+        text += f"\n\n{_HEAD['errors'][lang]}:\n" + "\n".join(
+            e.problem.render(lang) for e in results.errors)
+    if results.skipped:
+        by_dim: dict[str, list[str]] = {}
+        for mid, dim in results.skipped.items():
+            by_dim.setdefault(dim, []).append(mid)
+        for dim, ids in by_dim.items():
+            text += "\n" + _HEAD["skipped"][lang].format(dim=dim, ids=", ".join(ids))
+    return text + "\n"
+
+
+def _compute(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        workspace = open_workspace(args.config)
+    except ConfigError as exc:
+        sys.stderr.write(exc.render(_lang(args, None)) + "\n")
+        return 1
+    config = workspace.config
+    lang = _lang(args, config)
+    for problem in config.problems:
+        sys.stderr.write(problem.render(lang) + "\n")
+    as_of = args.as_of or workspace.default_as_of()
+    request = Request(as_of=as_of, grain=args.grain, periods=max(1, args.periods),
+                      by=tuple(args.by), metrics=tuple(args.metric) or None)
+    results = compute(config, workspace.catalog, request)
+    if args.format == "json":
+        json.dump(_json(results, as_of, args.grain, lang), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        results.values.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).write_csv(out)
+    else:
+        out.write(_table(results, config, lang, args.grain))
+    return 1 if results.errors else 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = out or sys.stdout
+    if args.command == "validate":
+        return _validate(args, out)
+    if args.command == "compute":
+        return _compute(args, out)
+    json.dump(metric_file_schema(), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return 0

@@ -1,0 +1,531 @@
+"""Compute metrics: per period and breakdown, against targets, with provenance.
+
+The work is batched the way Polars likes it: metrics over the same source, time column and
+breakdown share one lazy ``group_by().agg()`` (each metric's ``where`` is folded into its own
+aggregates rather than filtering rows), and every plan of a request runs in one ``collect_all``.
+When a batch fails, it is retried plan by plan and then metric by metric, so one bad metric or
+source costs only itself: it becomes an entry in ``Results.errors`` and the rest is computed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import polars as pl
+from metrics.formula import metric_column
+
+from metrics.config import Config
+from metrics.periods import Period, periods_frame, periods_to, start_expr
+from metrics.rules import CompiledMetric
+from metrics.spec import Grain, Metric
+from metrics.status import rollup, status_expr
+from sources.problems import Problem, ProjectError, register_messages
+
+register_messages(
+    {
+        "engine.failed": {
+            "vi": "không tính được: {detail}",
+            "en": "could not be computed: {detail}",
+        },
+        "engine.unknown_metric": {
+            "vi": "không có chỉ số '{metric}'",
+            "en": "there is no metric '{metric}'",
+        },
+        "engine.depends_on_failed": {
+            "vi": "phụ thuộc chỉ số '{ref}' bị lỗi",
+            "en": "depends on metric '{ref}', which failed",
+        },
+        "engine.no_dimension": {
+            "vi": "không phân tích được theo '{dim}'",
+            "en": "cannot be broken down by '{dim}'",
+        },
+    }
+)
+
+PERIOD_START = "period_start"
+PERIOD_END = "period_end"
+VALUE_COLUMNS = ("value", "numerator", "denominator", "target", "expected", "delta")
+
+
+class FrameSource(Protocol):
+    """What the engine needs from a catalogue of sources (``sources.catalog.Catalog``)."""
+
+    def frame(
+        self, source_id: str, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> pl.LazyFrame: ...
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compute: as of a date, at a grain, over periods, broken down and filtered."""
+
+    as_of: dt.date
+    grain: Grain = "month"
+    periods: int = 1
+    by: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()  # (dimension, value) pairs
+    metrics: tuple[str, ...] | None = None  # None: every metric
+
+
+@dataclass(frozen=True)
+class MetricError:
+    metric: str
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Provenance:
+    metric: str
+    file: str | None
+    line: int | None
+    source: str | None
+
+
+@dataclass
+class Results:
+    request: Request
+    values: pl.DataFrame
+    themes: pl.DataFrame
+    errors: list[MetricError] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # metric -> missing dimension
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+
+    def error_for(self, metric_id: str) -> MetricError | None:
+        return next((e for e in self.errors if e.metric == metric_id), None)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Metrics that can share one lazy plan: same source, time column, dimension columns."""
+
+    source: str
+    time: str | None
+    dims: tuple[tuple[str, str], ...]  # (dimension name, column)
+    filters: tuple[tuple[str, str], ...]  # (column, value)
+    metrics: tuple[CompiledMetric, ...]
+
+
+def _dims_of(metric: Metric, names: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, metric.dimensions[name]) for name in names)
+
+
+def _metric_error(metric: Metric | None, metric_id: str, detail: str) -> MetricError:
+    loc = metric.field_loc("value") if metric else None
+    return MetricError(
+        metric_id, Problem("engine.failed", {"detail": detail}, loc, "error", "metric", metric_id)
+    )
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, ProjectError):
+        return exc.problems[0].text("en") if exc.problems else str(exc)
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _aggregations(item: CompiledMetric) -> list[pl.Expr]:
+    mid = item.metric.id
+    row_filter = item.where.expr() if item.where else None
+    exprs = [item.value.expr(row_filter).cast(pl.Float64).alias(f"v:{mid}")]
+    if item.value.ratio:
+        numerator, denominator = item.value.ratio
+        exprs.append(numerator.expr(row_filter).cast(pl.Float64).alias(f"n:{mid}"))
+        exprs.append(denominator.expr(row_filter).cast(pl.Float64).alias(f"d:{mid}"))
+    return exprs
+
+
+def _plan(
+    batch: _Batch,
+    frame: pl.LazyFrame,
+    periods: list[Period],
+    grain: Grain,
+    metrics: Sequence[CompiledMetric],
+) -> pl.LazyFrame:
+    """One lazy aggregation for the batch's metrics over every requested period."""
+    first, as_of = periods[0].start, periods[-1].end
+    for column, value in batch.filters:
+        frame = frame.filter(pl.col(column).cast(pl.String) == value)
+    keys = [PERIOD_START, *(column for _, column in batch.dims)]
+    if batch.time is not None:
+        day = pl.col(batch.time).cast(pl.Date)
+        frame = frame.filter(day.is_between(first, as_of)).with_columns(
+            start_expr(day, grain).alias(PERIOD_START)
+        )
+    else:
+        bounds = periods_frame(periods).lazy()
+        frame = frame.join(bounds, how="cross").with_columns(
+            pl.col(bounds.collect_schema().names()[0]).alias(PERIOD_START)
+        )
+    aggs = [expr for item in metrics for expr in _aggregations(item)]
+    return frame.group_by(keys).agg(aggs)
+
+
+def _long(batch: _Batch, wide: pl.DataFrame, metrics: Sequence[CompiledMetric]) -> pl.DataFrame:
+    """From one wide aggregation (a column per metric) to tidy rows (a row per metric)."""
+    dims = [pl.col(column).cast(pl.String).alias(name) for name, column in batch.dims]
+    parts = []
+    for item in metrics:
+        mid = item.metric.id
+        ratio = item.value.ratio is not None
+        parts.append(
+            wide.select(
+                pl.lit(mid).alias("metric"),
+                pl.col(PERIOD_START),
+                *dims,
+                pl.col(f"v:{mid}").alias("value"),
+                (pl.col(f"n:{mid}") if ratio else pl.lit(None, pl.Float64)).alias("numerator"),
+                (pl.col(f"d:{mid}") if ratio else pl.lit(None, pl.Float64)).alias("denominator"),
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+class _Run:
+    """The state of one computation: what was asked, what failed, what came out."""
+
+    def __init__(self, config: Config, catalog: FrameSource, request: Request):
+        self.config = config
+        self.catalog = catalog
+        self.request = request
+        self.periods = periods_to(request.as_of, request.grain, request.periods + 1)
+        self.errors: dict[str, MetricError] = {}
+        self.skipped: dict[str, str] = {}
+        self.frames: list[pl.DataFrame] = []
+
+    # -- which metrics ------------------------------------------------------------------------
+
+    def wanted(self) -> list[str]:
+        """The metrics to report, in configuration order, with their errors noted."""
+        config = self.config
+        known = list(config.metrics) + [m for m in config.broken_metrics if m not in config.metrics]
+        ids = list(self.request.metrics) if self.request.metrics else known
+        for mid in ids:
+            if mid in config.broken_metrics:
+                problem = config.broken_metrics[mid][0]
+                self.errors[mid] = MetricError(mid, problem)
+            elif mid not in config.metrics:
+                self.errors[mid] = MetricError(
+                    mid,
+                    Problem("engine.unknown_metric", {"metric": mid}, None, "error", "metric", mid),
+                )
+            elif mid not in config.compiled:
+                self.errors[mid] = _metric_error(config.metrics[mid], mid, "invalid definition")
+        needed = [m for m in ids if m not in self.errors]
+        for mid in needed:
+            metric = self.config.metrics[mid]
+            for dim in [*self.request.by, *(d for d, _ in self.request.filters)]:
+                if dim not in metric.dimensions:
+                    self.skipped[mid] = dim
+                    break
+        return [m for m in needed if m not in self.skipped]
+
+    def closure(self, ids: list[str]) -> list[str]:
+        """``ids`` plus every metric they are derived from, dependencies first."""
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(mid: str) -> None:
+            if mid in seen:
+                return
+            seen.add(mid)
+            item = self.config.compiled.get(mid)
+            for ref in sorted(item.value.metrics) if item else ():
+                visit(ref)
+            order.append(mid)
+
+        for mid in ids:
+            visit(mid)
+        return order
+
+    # -- base metrics ---------------------------------------------------------------------------
+
+    def batches(self, ids: list[str]) -> list[_Batch]:
+        groups: dict[tuple, list[CompiledMetric]] = {}
+        filters = dict(self.request.filters)
+        for mid in ids:
+            item = self.config.compiled.get(mid)
+            if item is None or item.metric.source is None:
+                continue
+            metric = item.metric
+            dims = _dims_of(metric, self.request.by)
+            flt = tuple((metric.dimensions[d], v) for d, v in filters.items())
+            groups.setdefault((metric.source, metric.time, dims, flt), []).append(item)
+        return [_Batch(s, t, d, f, tuple(items)) for (s, t, d, f), items in groups.items()]
+
+    def compute_base(self, batches: list[_Batch]) -> None:
+        plans: list[tuple[_Batch, pl.LazyFrame]] = []
+        for batch in batches:
+            try:
+                frame = self.catalog.frame(
+                    batch.source,
+                    since=self.periods[0].start if batch.time else None,
+                    until=self.request.as_of,
+                )
+                plans.append(
+                    (batch, _plan(batch, frame, self.periods, self.request.grain, batch.metrics))
+                )
+            except Exception as exc:
+                self.fail(batch.metrics, exc)
+        try:
+            results = pl.collect_all([plan for _, plan in plans])
+        except Exception:
+            results = None
+        for index, (batch, _) in enumerate(plans):
+            wide = results[index] if results is not None else self.collect_alone(batch)
+            if wide is not None:
+                self.frames.append(_long(batch, wide, batch.metrics))
+
+    def collect_alone(self, batch: _Batch) -> pl.DataFrame | None:
+        """Retry a failed batch metric by metric, so only the failing metrics are lost."""
+        frame = self.catalog.frame(
+            batch.source, since=self.periods[0].start, until=self.request.as_of
+        )
+        good: list[CompiledMetric] = []
+        for item in batch.metrics:
+            try:
+                _plan(batch, frame, self.periods, self.request.grain, [item]).collect()
+                good.append(item)
+            except Exception as exc:
+                self.fail([item], exc)
+        if not good:
+            return None
+        try:
+            wide = _plan(batch, frame, self.periods, self.request.grain, good).collect()
+        except Exception as exc:
+            self.fail(good, exc)
+            return None
+        return (
+            wide
+            if len(good) == len(batch.metrics)
+            else wide.with_columns(
+                *(
+                    pl.lit(None, pl.Float64).alias(f"{p}:{i.metric.id}")
+                    for i in batch.metrics
+                    if i not in good
+                    for p in "vnd"
+                )
+            )
+        )
+
+    def fail(self, items: Sequence[CompiledMetric], exc: BaseException) -> None:
+        for item in items:
+            mid = item.metric.id
+            if isinstance(exc, ProjectError) and exc.problems:
+                base = exc.problems[0]
+                problem = Problem(
+                    base.code,
+                    base.params,
+                    base.location or item.metric.loc,
+                    "error",
+                    base.subject_kind or "metric",
+                    base.subject_id or mid,
+                    base.suggestion,
+                )
+                self.errors[mid] = MetricError(mid, problem)
+            else:
+                self.errors[mid] = _metric_error(item.metric, mid, _error_text(exc))
+
+    # -- assembling -----------------------------------------------------------------------------
+
+    def base_values(self) -> pl.DataFrame:
+        schema = {
+            "metric": pl.String,
+            PERIOD_START: pl.Date,
+            **{d: pl.String for d in self.request.by},
+            "value": pl.Float64,
+            "numerator": pl.Float64,
+            "denominator": pl.Float64,
+        }
+        frames = [f for f in self.frames if f.height]
+        if not frames:
+            return pl.DataFrame(schema=schema)
+        return pl.concat([f.select(list(schema)).cast(schema) for f in frames])
+
+    def derive(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+        """Metrics built from others, in dependency order, aligned on period and dimensions."""
+        keys = [PERIOD_START, *self.request.by]
+        grid = pl.DataFrame({PERIOD_START: [p.start for p in self.periods]})
+        for mid in ids:
+            item = self.config.compiled.get(mid)
+            if item is None or item.metric.source is not None or mid in self.errors:
+                continue
+            failed = next(
+                (r for r in sorted(item.value.metrics) if r in self.errors or r in self.skipped),
+                None,
+            )
+            if failed:
+                self.errors[mid] = MetricError(
+                    mid,
+                    Problem(
+                        "engine.depends_on_failed",
+                        {"ref": failed},
+                        item.metric.field_loc("value"),
+                        "error",
+                        "metric",
+                        mid,
+                    ),
+                )
+                continue
+            frame = (
+                grid
+                if not self.request.by
+                else values.filter(pl.col("metric").is_in(sorted(item.value.metrics)))
+                .select(keys)
+                .unique()
+            )
+            for ref in sorted(item.value.metrics):
+                part = values.filter(pl.col("metric") == ref).select(
+                    *keys, pl.col("value").alias(metric_column(ref))
+                )
+                frame = frame.join(part, on=keys, how="left", nulls_equal=True)
+            try:
+                ratio = item.value.ratio
+                derived = frame.select(
+                    pl.lit(mid).alias("metric"),
+                    *keys,
+                    item.value.expr().cast(pl.Float64).alias("value"),
+                    (ratio[0].expr() if ratio else pl.lit(None))
+                    .cast(pl.Float64)
+                    .alias("numerator"),
+                    (ratio[1].expr() if ratio else pl.lit(None))
+                    .cast(pl.Float64)
+                    .alias("denominator"),
+                )
+            except Exception as exc:
+                self.fail([item], exc)
+                continue
+            values = pl.concat([values, derived.cast(values.schema)])
+        return values
+
+    def complete(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+        """Without a breakdown, every metric gets every period (empty ones as no data)."""
+        if self.request.by:
+            return values
+        ok = [m for m in ids if m not in self.errors]
+        grid = pl.DataFrame({"metric": ok}, schema={"metric": pl.String}).join(
+            pl.DataFrame({PERIOD_START: [p.start for p in self.periods]}), how="cross"
+        )
+        return grid.join(values, on=["metric", PERIOD_START], how="left")
+
+    def targets(self, ids: list[str]) -> pl.DataFrame:
+        rows = []
+        for mid in ids:
+            metric = self.config.metrics.get(mid)
+            if metric is None:
+                continue
+            for period in self.periods:
+                target, expected = metric.target_on(period.end)
+                rows.append(
+                    (
+                        mid,
+                        period.start,
+                        period.end,
+                        target,
+                        expected,
+                        metric.direction,
+                        float(metric.tolerance),
+                    )
+                )
+        return pl.DataFrame(
+            rows,
+            orient="row",
+            schema={
+                "metric": pl.String,
+                PERIOD_START: pl.Date,
+                PERIOD_END: pl.Date,
+                "target": pl.Float64,
+                "expected": pl.Float64,
+                "direction": pl.String,
+                "tolerance": pl.Float64,
+            },
+        )
+
+    def finish(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+        keys = ["metric", *self.request.by]
+        starts = [p.start for p in self.periods]
+        previous = dict(zip(starts[1:], starts[:-1], strict=True))
+        values = values.join(self.targets(ids), on=["metric", PERIOD_START], how="left")
+        values = values.with_columns(
+            pl.col("value").fill_nan(None),
+            status_expr(
+                pl.col("value"), pl.col("expected"), pl.col("direction"), pl.col("tolerance")
+            ).alias("status"),
+            pl.col(PERIOD_START)
+            .replace_strict(previous, default=None, return_dtype=pl.Date)
+            .alias("_previous"),
+        )
+        before = values.select(
+            *keys, pl.col(PERIOD_START).alias("_previous"), pl.col("value").alias("_previous_value")
+        )
+        values = values.join(before, on=[*keys, "_previous"], how="left", nulls_equal=True)
+        order = {mid: i for i, mid in enumerate(ids)}
+        return (
+            values.with_columns((pl.col("value") - pl.col("_previous_value")).alias("delta"))
+            .filter(pl.col(PERIOD_START) != starts[0])
+            .filter(pl.col("metric").is_in([m for m in ids if m not in self.errors]))
+            .with_columns(
+                pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order")
+            )
+            .sort(["_order", PERIOD_START, *self.request.by], nulls_last=True)
+            .select("metric", PERIOD_START, PERIOD_END, *self.request.by, *VALUE_COLUMNS, "status")
+        )
+
+    def themes(self, values: pl.DataFrame) -> pl.DataFrame:
+        keys = [PERIOD_START, PERIOD_END, *self.request.by]
+        theme_of = {m.id: m.theme for m in self.config.metrics.values()}
+        weight_of = {m.id: m.weight for m in self.config.metrics.values()}
+        rows = []
+        for group, part in values.group_by(keys, maintain_order=True):
+            by_theme: dict[str, list[tuple[str, float]]] = {}
+            for mid, status in part.select("metric", "status").iter_rows():
+                by_theme.setdefault(theme_of[mid], []).append((status, weight_of[mid]))
+            for theme in self.config.settings.themes:
+                items = by_theme.get(theme.id)
+                if items:
+                    statuses = [s for s, _ in items]
+                    rows.append(
+                        {
+                            "theme": theme.id,
+                            **dict(zip(keys, group, strict=True)),
+                            "status": rollup(statuses, [w for _, w in items], theme.rollup),
+                            **{
+                                s: statuses.count(s)
+                                for s in (
+                                    "on_track",
+                                    "at_risk",
+                                    "off_track",
+                                    "no_target",
+                                    "no_data",
+                                )
+                            },
+                        }
+                    )
+        schema = {
+            "theme": pl.String,
+            PERIOD_START: pl.Date,
+            PERIOD_END: pl.Date,
+            **{d: pl.String for d in self.request.by},
+            "status": pl.String,
+            **{s: pl.Int64 for s in ("on_track", "at_risk", "off_track", "no_target", "no_data")},
+        }
+        return pl.DataFrame(rows, schema=schema)
+
+
+def compute(config: Config, catalog: FrameSource, request: Request) -> Results:
+    """Compute the requested metrics; never raises for a bad metric or source (see ``errors``)."""
+    run = _Run(config, catalog, request)
+    wanted = run.wanted()
+    ids = run.closure(wanted)
+    run.compute_base(run.batches(ids))
+    values = run.derive(run.base_values(), ids)
+    values = run.finish(run.complete(values, ids), ids)
+    values = values.filter(pl.col("metric").is_in(wanted))
+    errors = [run.errors[m] for m in (request.metrics or list(run.errors)) if m in run.errors]
+    provenance = {
+        mid: Provenance(mid, m.loc.file if m.loc else None, m.loc.line if m.loc else None, m.source)
+        for mid, m in config.metrics.items()
+    }
+    return Results(request, values, run.themes(values), errors, dict(run.skipped), provenance)

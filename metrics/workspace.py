@@ -1,0 +1,58 @@
+"""One place that turns a configuration folder into something to compute with.
+
+The CLI and the dashboard both need the same three things: the validated configuration, a catalogue
+of its sources, and (for the embedded demo) the demo data generated on first use. Doing it here
+keeps them from drifting apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from metrics.config import Config, load_config
+from sources.catalog import Catalog
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+DEMO_MARKER = ".complete"
+
+
+def default_config_dir() -> Path:
+    """``KPI_CONFIG`` when set, else the repository's own ``config/``."""
+    return Path(os.environ.get("KPI_CONFIG") or REPO_CONFIG)
+
+
+@dataclass
+class Workspace:
+    config: Config
+    catalog: Catalog
+
+    def default_as_of(self) -> dt.date:
+        """The settings' as-of date; ``today`` is today in the configured time zone."""
+        as_of = self.config.settings.as_of
+        if isinstance(as_of, dt.date):
+            return as_of
+        return dt.datetime.now(ZoneInfo(self.config.settings.timezone)).date()
+
+
+def ensure_demo_data(config: Config) -> bool:
+    """Generate the demo data into the data root when the settings ask for it and it is missing.
+
+    Returns True when data was generated. A half-generated folder (no completion marker) is
+    generated again.
+    """
+    if not config.settings.demo or (config.data_root / DEMO_MARKER).exists():
+        return False
+    from sources.demo import generate
+
+    generate(config.data_root)
+    return True
+
+
+def open_workspace(folder: Path | str | None = None) -> Workspace:
+    config = load_config(Path(folder) if folder else default_config_dir())
+    ensure_demo_data(config)
+    return Workspace(config, Catalog(config.sources, config.data_root))
