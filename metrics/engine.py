@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import polars as pl
-from metrics.formula import metric_column
 
 from metrics.config import Config
+from metrics.formula import metric_column
 from metrics.periods import Period, periods_frame, periods_to, start_expr
 from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
@@ -267,11 +267,11 @@ class _Run:
                 plans.append(
                     (batch, _plan(batch, frame, self.periods, self.request.grain, batch.metrics))
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a source failure costs its metrics only
                 self.fail(batch.metrics, exc)
         try:
             results = pl.collect_all([plan for _, plan in plans])
-        except Exception:
+        except Exception:  # noqa: BLE001 - isolated plan by plan below
             results = None
         for index, (batch, _) in enumerate(plans):
             wide = results[index] if results is not None else self.collect_alone(batch)
@@ -288,13 +288,13 @@ class _Run:
             try:
                 _plan(batch, frame, self.periods, self.request.grain, [item]).collect()
                 good.append(item)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - costs this metric only
                 self.fail([item], exc)
         if not good:
             return None
         try:
             wide = _plan(batch, frame, self.periods, self.request.grain, good).collect()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - costs these metrics only
             self.fail(good, exc)
             return None
         return (
@@ -394,7 +394,7 @@ class _Run:
                     .cast(pl.Float64)
                     .alias("denominator"),
                 )
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - costs this metric only
                 self.fail([item], exc)
                 continue
             values = pl.concat([values, derived.cast(values.schema)])

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from metrics.formula import Compiled, FormulaError, compile_formula
-
 from metrics.spec import Metric
 from sources.problems import Location, Problem, did_you_mean, register_messages
 from sources.spec import SourceSpec
@@ -113,17 +113,33 @@ def _problem(
 
 
 def _formula_location(metric: Metric, field: str, error: FormulaError) -> Location | None:
-    """The position inside the YAML of the character the formula error points at."""
+    """The position in the YAML file of the formula character the error points at.
+
+    The loader records where a value starts; a formula written inline (plain or quoted) continues
+    on that line, a block formula (``|`` or ``>``) starts on the next, one source line per line of
+    text. Reading the file's lines tells which case applies.
+    """
     base = metric.field_loc(field)
     if base is None:
         return None
-    text = getattr(metric, field) or ""
-    offset = max(0, min(error.offset, len(text)))
-    if "\n" in text[:offset]:
-        line_in = text[:offset].count("\n")
-        column = offset - text[:offset].rfind("\n")
-        return Location(base.file, base.line + line_in + 1, column)
-    return Location(base.file, base.line, base.column + offset)
+    offset = max(0, error.offset)
+    try:
+        lines = Path(base.file).read_text(encoding="utf-8").splitlines()
+        first = lines[base.line - 1][base.column - 1 :]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return Location(base.file, base.line, base.column + offset)
+    if first[:1] in ("'", '"'):
+        return Location(base.file, base.line, base.column + 1 + offset)
+    if first[:1] not in ("|", ">"):
+        return Location(base.file, base.line, base.column + offset)
+    body = lines[base.line :]
+    indent = next((len(x) - len(x.lstrip()) for x in body if x.strip()), 0)
+    for number, line in enumerate(body, start=base.line + 1):
+        width = len(line.rstrip()) - indent
+        if offset <= width:
+            return Location(base.file, number, indent + offset + 1)
+        offset -= width + 1  # the newline or the folded space between lines
+    return base
 
 
 def unit_references(config: Config) -> Iterator[Problem]:

@@ -32,7 +32,12 @@ units:
 
 
 def write_config(
-    root: Path, *, sources: str, metrics: str, settings: str = SETTINGS, units: str = UNITS,
+    root: Path,
+    *,
+    sources: str,
+    metrics: str,
+    settings: str = SETTINGS,
+    units: str = UNITS,
     boards: dict[str, str] | None = None,
 ) -> Path:
     """A configuration folder from YAML texts (dedented); returns its path."""

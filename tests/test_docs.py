@@ -37,7 +37,9 @@ def fields_of(model: type[BaseModel], seen: set[type] | None = None) -> set[str]
 @pytest.mark.parametrize("model", [Settings, Unit, SourceSpec, Metric, Board])
 def test_every_field_is_in_the_reference(model):
     missing = sorted(
-        name for name in fields_of(model) if not re.search(rf"`{re.escape(name)}`|\b{re.escape(name)}:", REFERENCE)
+        name
+        for name in fields_of(model)
+        if not re.search(rf"`{re.escape(name)}`|\b{re.escape(name)}:", REFERENCE)
     )
     assert not missing, f"docs/metrics.md does not document: {', '.join(missing)}"
 

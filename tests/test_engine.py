@@ -31,8 +31,15 @@ sources:
 
 EVENTS = pl.DataFrame(
     {
-        "day": [D(2025, 9, 30), D(2025, 10, 1), D(2025, 10, 31), D(2025, 11, 1), D(2025, 11, 14),
-                D(2025, 11, 15), D(2025, 11, 3)],
+        "day": [
+            D(2025, 9, 30),
+            D(2025, 10, 1),
+            D(2025, 10, 31),
+            D(2025, 11, 1),
+            D(2025, 11, 14),
+            D(2025, 11, 15),
+            D(2025, 11, 3),
+        ],
         "unit": ["a", "a", "b", "a", "b", "a", "b"],
         "kind": ["x", "y", "x", "x", "y", "x", "x"],
         "amount": [1.0, 2.0, None, 4.0, 5.0, 100.0, 0.0],
@@ -44,7 +51,9 @@ EVENTS = pl.DataFrame(
 def run(tmp_path, metric_yaml, frames=None, **request):
     config = config_from(tmp_path, sources=SOURCES, metrics=metric_yaml)
     assert not config.errors, [p.render("en") for p in config.errors]
-    catalog = FrameCatalog(frames or {"events": EVENTS, "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [1]})})
+    catalog = FrameCatalog(
+        frames or {"events": EVENTS, "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [1]})}
+    )
     request.setdefault("as_of", D(2025, 11, 14))
     return compute(config, catalog, Request(**request)), catalog
 
@@ -156,24 +165,31 @@ def test_stock_metrics_are_evaluated_at_each_period_end(tmp_path):
     # 30 Sep: the 30/9 row is open. 31 Oct: 30/9 done 5/10; 1/10 and 31/10 open.
     # 14 Nov: 1/10, 31/10 (done 20/11), 14/11 and 3/11 open; 1/11 done 2/11.
     assert values(results, "open_items", "value", "status") == [
-        (1.0, "on_track"), (2.0, "at_risk"), (4.0, "off_track")
+        (1.0, "on_track"),
+        (2.0, "at_risk"),
+        (4.0, "off_track"),
     ]
     assert values(results, "started", "value") == [(1.0,), (2.0,), (3.0,)]
 
 
-DERIVED = FLOW + """\
+DERIVED = (
+    FLOW
+    + """\
   - id: twice
     title: Gấp đôi
     theme: t
     value: 2 * metric("xshare") + metric("n") / metric("n")
     dimensions: [unit]
 """
+)
 
 
 def test_derived_metrics_align_on_period_and_dimension(tmp_path):
     results, _ = run(tmp_path, DERIVED, grain="quarter", by=("unit",), metrics=("twice",))
-    assert values(results, "twice", "unit", "value") == [("a", pytest.approx(2 * 1 / 2 + 1)),
-                                                         ("b", pytest.approx(2 * 2 / 3 + 1))]
+    assert values(results, "twice", "unit", "value") == [
+        ("a", pytest.approx(2 * 1 / 2 + 1)),
+        ("b", pytest.approx(2 * 2 / 3 + 1)),
+    ]
     assert results.values["metric"].unique().to_list() == ["twice"]
 
 
@@ -194,9 +210,14 @@ def test_division_by_zero_is_no_data(tmp_path):
 
 
 def test_target_path_gives_the_expected_value_at_period_end(tmp_path):
-    metrics = FLOW.replace("target: 0.5", "target: {value: 1.0, by: 2026-01-01, from: {value: 0.0, on: 2025-01-01}}")
+    metrics = FLOW.replace(
+        "target: 0.5", "target: {value: 1.0, by: 2026-01-01, from: {value: 0.0, on: 2025-01-01}}"
+    )
     results, _ = run(tmp_path, metrics, grain="month", periods=2)
-    expected = [(D(2025, 10, 31) - D(2025, 1, 1)).days / 365, (D(2025, 11, 14) - D(2025, 1, 1)).days / 365]
+    expected = [
+        (D(2025, 10, 31) - D(2025, 1, 1)).days / 365,
+        (D(2025, 11, 14) - D(2025, 1, 1)).days / 365,
+    ]
     got = values(results, "xshare", "target", "expected", "status")
     assert [row[0] for row in got] == [1.0, 1.0]
     assert [row[1] for row in got] == pytest.approx(expected)
@@ -204,7 +225,9 @@ def test_target_path_gives_the_expected_value_at_period_end(tmp_path):
 
 
 def test_a_failing_source_costs_only_its_metrics(tmp_path):
-    metrics = FLOW + """\
+    metrics = (
+        FLOW
+        + """\
   - id: other_n
     title: Khác
     theme: t
@@ -212,24 +235,40 @@ def test_a_failing_source_costs_only_its_metrics(tmp_path):
     time: day
     value: sum(n)
 """
-    broken = ProjectError(Problem("source.failed", {"detail": "x"}, Location("data/events.csv", 3, 1),
-                                  subject_kind="source", subject_id="events"))
-    results, _ = run(tmp_path, metrics, frames={"events": broken, "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [7]})})
+    )
+    broken = ProjectError(
+        Problem(
+            "source.failed",
+            {"detail": "x"},
+            Location("data/events.csv", 3, 1),
+            subject_kind="source",
+            subject_id="events",
+        )
+    )
+    results, _ = run(
+        tmp_path,
+        metrics,
+        frames={"events": broken, "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [7]})},
+    )
     assert {e.metric for e in results.errors} == {"n", "total", "xshare"}
     assert results.errors[0].problem.location == Location("data/events.csv", 3, 1)
     assert values(results, "other_n", "value") == [(7.0,)]
 
 
 def test_a_metric_failing_at_run_time_costs_only_itself(tmp_path):
-    frames = {"events": EVENTS.with_columns(pl.col("amount").cast(pl.String)),
-              "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [1]})}
+    frames = {
+        "events": EVENTS.with_columns(pl.col("amount").cast(pl.String)),
+        "other": pl.DataFrame({"day": [D(2025, 11, 1)], "n": [1]}),
+    }
     results, _ = run(tmp_path, FLOW, frames=frames)
     assert [e.metric for e in results.errors] == ["total"]
     assert values(results, "n", "value") == [(3.0,)]
 
 
 def test_broken_and_unknown_metrics_are_errors_with_their_place(tmp_path):
-    metrics = FLOW + """\
+    metrics = (
+        FLOW
+        + """\
   - id: bad
     title: Hỏng
     theme: t
@@ -237,10 +276,17 @@ def test_broken_and_unknown_metrics_are_errors_with_their_place(tmp_path):
     time: day
     value: sum(chanel)
 """
+    )
     config = config_from(tmp_path, sources=SOURCES, metrics=metrics)
-    results = compute(config, FrameCatalog({"events": EVENTS}), Request(as_of=D(2025, 11, 14), metrics=("bad", "nope", "n")))
+    results = compute(
+        config,
+        FrameCatalog({"events": EVENTS}),
+        Request(as_of=D(2025, 11, 14), metrics=("bad", "nope", "n")),
+    )
     errors = {e.metric: e.problem for e in results.errors}
-    assert errors["bad"].render("en").startswith("config/metrics/m.yaml:") or "m.yaml:" in errors["bad"].render("en")
+    assert errors["bad"].render("en").startswith("config/metrics/m.yaml:") or "m.yaml:" in errors[
+        "bad"
+    ].render("en")
     assert "unknown column" in errors["bad"].render("en")
     assert "there is no metric 'nope'" in errors["nope"].render("en")
     assert values(results, "n", "value") == [(3.0,)]

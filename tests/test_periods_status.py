@@ -16,10 +16,22 @@ D = dt.date
 @pytest.mark.parametrize(
     ("grain", "expected"),
     [
-        ("day", [Period(D(2025, 11, 13), D(2025, 11, 13)), Period(D(2025, 11, 14), D(2025, 11, 14))]),
-        ("week", [Period(D(2025, 11, 3), D(2025, 11, 9)), Period(D(2025, 11, 10), D(2025, 11, 14))]),
-        ("month", [Period(D(2025, 10, 1), D(2025, 10, 31)), Period(D(2025, 11, 1), D(2025, 11, 14))]),
-        ("quarter", [Period(D(2025, 7, 1), D(2025, 9, 30)), Period(D(2025, 10, 1), D(2025, 11, 14))]),
+        (
+            "day",
+            [Period(D(2025, 11, 13), D(2025, 11, 13)), Period(D(2025, 11, 14), D(2025, 11, 14))],
+        ),
+        (
+            "week",
+            [Period(D(2025, 11, 3), D(2025, 11, 9)), Period(D(2025, 11, 10), D(2025, 11, 14))],
+        ),
+        (
+            "month",
+            [Period(D(2025, 10, 1), D(2025, 10, 31)), Period(D(2025, 11, 1), D(2025, 11, 14))],
+        ),
+        (
+            "quarter",
+            [Period(D(2025, 7, 1), D(2025, 9, 30)), Period(D(2025, 10, 1), D(2025, 11, 14))],
+        ),
         ("half", [Period(D(2025, 1, 1), D(2025, 6, 30)), Period(D(2025, 7, 1), D(2025, 11, 14))]),
         ("year", [Period(D(2024, 1, 1), D(2024, 12, 31)), Period(D(2025, 1, 1), D(2025, 11, 14))]),
     ],
@@ -44,15 +56,33 @@ def test_polars_period_starts_match_python(grain):
 
 def statuses(rows, direction):
     frame = pl.DataFrame(rows, schema={"value": pl.Float64, "expected": pl.Float64}, orient="row")
-    return frame.select(
-        status_expr(pl.col("value"), pl.col("expected"), pl.lit(direction), pl.lit(0.05))
-    ).to_series().to_list()
+    return (
+        frame.select(
+            status_expr(pl.col("value"), pl.col("expected"), pl.lit(direction), pl.lit(0.05))
+        )
+        .to_series()
+        .to_list()
+    )
 
 
 def test_status_bands_when_up_is_good():
-    rows = [(0.95, 0.9), (0.9, 0.9), (0.86, 0.9), (0.85, 0.9), (0.84, 0.9), (None, 0.9), (0.5, None)]
+    rows = [
+        (0.95, 0.9),
+        (0.9, 0.9),
+        (0.86, 0.9),
+        (0.85, 0.9),
+        (0.84, 0.9),
+        (None, 0.9),
+        (0.5, None),
+    ]
     assert statuses(rows, "up") == [
-        "on_track", "on_track", "at_risk", "at_risk", "off_track", "no_data", "no_target"
+        "on_track",
+        "on_track",
+        "at_risk",
+        "at_risk",
+        "off_track",
+        "no_data",
+        "no_target",
     ]
 
 

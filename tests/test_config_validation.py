@@ -1,0 +1,256 @@
+"""Validation in two phases: every problem at once, one line each, with file, line and column."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+
+import pytest
+
+from metrics.cli import main
+from metrics.config import load_config
+from sources.problems import ConfigError
+from tests.conftest import REPO
+from tests.support import SETTINGS, write_config
+
+SOURCES = """\
+sources:
+  - id: dossiers
+    title: Hồ sơ
+    owner: u1
+    kind: csv
+    path: d.csv
+    columns: {channel: str, received: date, fee: int, unit: str}
+"""
+
+
+def rendered(folder, lang="en") -> list[str]:
+    return [p.render(lang) for p in load_config(folder).problems]
+
+
+def metric(body: str, mid: str = "m1") -> str:
+    return f"""\
+metrics:
+  - id: {mid}
+    title: M
+    theme: t
+    source: dossiers
+{body}"""
+
+
+@pytest.mark.parametrize(
+    ("value", "position"),
+    [
+        ('    value: share(chanel == "online")\n', "6:18"),
+        ('    value: "share(chanel == \\"online\\")"\n', "6:19"),
+        ("    value: >\n      count() +\n      share(chanel == 'x')\n", "8:13"),
+        ("    value: |\n      count()\n        + share(chanel == 'x')\n", "8:17"),
+    ],
+)
+def test_unknown_column_names_file_line_column_and_suggests(tmp_path, monkeypatch, value, position):
+    monkeypatch.chdir(tmp_path)
+    folder = write_config(tmp_path, sources=SOURCES, metrics=metric(value))
+    assert rendered(folder) == [
+        f"config/metrics/m.yaml:{position}: error: metric 'm1': unknown column 'chanel' (did you mean 'channel'?)"
+    ]
+
+
+def test_messages_in_vietnamese(tmp_path):
+    folder = write_config(
+        tmp_path, sources=SOURCES, metrics=metric("    value: sum(fee)\n    target: 1\n")
+    )
+    (line,) = rendered(folder, "vi")
+    assert line.endswith(
+        "error: chỉ số 'm1': có mục tiêu nhưng thiếu 'direction' (up: càng cao càng tốt; down: càng thấp càng tốt)"
+    )
+    assert "m.yaml:7:13" in line
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    metrics = """\
+metrics:
+  - id: a
+    title: A
+    theme: nope
+    source: dossiers
+    value: sum(fee)
+  - id: b
+    title: B
+    theme: t
+    source: missing
+    value: count()
+  - id: c
+    title: C
+    theme: t
+    source: dossiers
+    time: channel
+    value: count()
+  - id: d
+    title: D
+    theme: t
+    value: metric("e") + 1
+  - id: e
+    title: E
+    theme: t
+    value: metric("d") * 2
+  - id: f
+    title: F
+    theme: t
+    value: metric("zzz")
+  - id: a
+    title: A again
+    theme: t
+    source: dossiers
+    value: count()
+  - id: g
+    title: G
+    theme: t
+    source: dossiers
+    valeu: count()
+  - id: h
+    title: H
+    theme: t
+    source: dossiers
+    owner: nobody
+    value: sum(channel)
+"""
+    folder = write_config(tmp_path, sources=SOURCES, metrics=metrics)
+    lines = rendered(folder)
+    text = "\n".join(lines)
+    assert "metric 'a': unknown theme 'nope'" in text
+    assert "metric 'b': unknown source 'missing'" in text
+    assert "metric 'c': time column 'channel' must be a date or datetime (it is str)" in text
+    assert "metrics depend on each other in a cycle: d → e → d" in text
+    assert "metric 'f': unknown metric 'zzz'" in text
+    assert "metric 'a': id 'a' is already used at" in text
+    assert (
+        "metric 'g': field 'valeu' is not allowed here" in text
+        and "(did you mean 'value'?)" in text
+    )
+    assert "metric 'g': missing required field 'value'" in text
+    assert "metric 'h': unknown unit 'nobody'" in text
+    assert all(line.split(":")[1].isdigit() for line in lines), lines
+    assert len(lines) >= 10
+
+
+def test_board_problems_point_at_the_slide(tmp_path):
+    board = """\
+id: deck
+title: Họp
+slides:
+  - title: Một
+    metrics: [m1, nope]
+    chart: {metric: m1, kind: breakdown, by: channel}
+  - title: Hai
+    chart: {metric: m1, kind: trend, top: 3}
+"""
+    folder = write_config(
+        tmp_path, sources=SOURCES, metrics=metric("    value: count()\n"), boards={"deck": board}
+    )
+    lines = rendered(folder)
+    assert any(
+        "deck.yaml:8:12: error: board 'deck':" in line and "breakdown chart only" in line for line in lines
+    ), lines
+    folder = write_config(
+        tmp_path,
+        sources=SOURCES,
+        metrics=metric("    value: count()\n"),
+        boards={"deck": board.replace("top: 3", "periods: 6")},
+    )
+    lines = rendered(folder)
+    assert any("deck.yaml:5:14: error: board 'deck': unknown metric 'nope'" in line for line in lines), (
+        lines
+    )
+    assert any(
+        "board 'deck': metric 'm1' cannot be broken down by 'channel'" in line for line in lines
+    ), lines
+    empty = "id: deck\ntitle: Họp\nslides: []\n"
+    folder = write_config(
+        tmp_path, sources=SOURCES, metrics=metric("    value: count()\n"), boards={"deck": empty}
+    )
+    assert any(
+        "deck.yaml:3:9: error: board 'deck': invalid value for 'slides'" in line
+        for line in rendered(folder)
+    )
+
+
+def test_sources_rules(tmp_path):
+    sources = (
+        SOURCES
+        + """\
+  - id: db
+    title: DB
+    owner: u1
+    kind: sql
+    url: postgresql://reader:secret@db/r57
+    table: t
+    columns: {a: str}
+    unit_columns: [unitt]
+"""
+    )
+    folder = write_config(tmp_path, sources=sources, metrics=metric("    value: count()\n"))
+    lines = rendered(folder)
+    assert any("warning: source 'db': the URL holds a password inline" in line for line in lines), lines
+    assert any("source 'db': unknown column 'unitt' in source 'db'" in line for line in lines), lines
+
+
+def test_a_broken_settings_file_is_fatal_with_its_line(tmp_path):
+    folder = write_config(
+        tmp_path,
+        sources=SOURCES,
+        metrics=metric("    value: count()\n"),
+        settings=SETTINGS.replace("as_of: 2025-11-14", "as_of: 2025-13-45"),
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(folder)
+    assert "settings.yaml:2:8: error: settings: invalid value for 'as_of'" in info.value.render(
+        "en"
+    )
+
+
+def test_a_broken_file_costs_only_its_own_objects(tmp_path):
+    folder = write_config(tmp_path, sources=SOURCES, metrics=metric("    value: count()\n"))
+    (folder / "metrics" / "broken.yaml").write_text(
+        "metrics:\n  - id: x\n    title: [unclosed\n", encoding="utf-8"
+    )
+    config = load_config(folder)
+    assert "m1" in config.metrics
+    assert [
+        p.render("en").split(": error")[0][-len("broken.yaml:4:1") :] for p in config.errors
+    ] == ["broken.yaml:4:1"]
+
+
+def run_validate(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(["validate", *args], out=out), out.getvalue()
+
+
+def test_cli_validate_on_the_repository_config():
+    code, text = run_validate("--config", str(REPO / "config"))
+    assert code == 0, text
+    assert text.strip() == "Cấu hình hợp lệ. 0 lỗi, 0 cảnh báo"
+
+
+def test_cli_validate_reports_and_exits_1(tmp_path):
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    path = tmp_path / "config" / "metrics" / "service.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'share(channel == "online")', 'share(chanel == "online")'
+        ),
+        encoding="utf-8",
+    )
+    code, text = run_validate("--config", str(tmp_path / "config"), "--lang", "en")
+    assert code == 1
+    assert (
+        "service.yaml:" in text
+        and "metric 'online_filing_rate': unknown column 'chanel' (did you mean 'channel'?)" in text
+    )
+    code, text = run_validate("--config", str(tmp_path / "config"), "--format", "json")
+    payload = json.loads(text)
+    assert payload["valid"] is False
+    (problem,) = payload["problems"]
+    assert (
+        problem["line"] > 0 and problem["column"] > 0 and problem["file"].endswith("service.yaml")
+    )
