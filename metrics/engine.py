@@ -21,7 +21,7 @@ from metrics.formula import metric_column
 from metrics.periods import Period, periods_frame, periods_to, start_expr
 from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
-from metrics.status import rollup, status_expr
+from metrics.status import rollup_frame, status_expr
 from sources.problems import Problem, ProjectError, register_messages
 
 register_messages(
@@ -474,44 +474,24 @@ class _Run:
         )
 
     def themes(self, values: pl.DataFrame) -> pl.DataFrame:
+        metrics = self.config.metrics.values()
+        statuses = values.join(
+            pl.DataFrame(
+                {
+                    "metric": [m.id for m in metrics],
+                    "theme": [m.theme for m in metrics],
+                    "weight": [m.weight for m in metrics],
+                },
+                schema={"metric": pl.String, "theme": pl.String, "weight": pl.Float64},
+            ),
+            on="metric",
+        )
+        order = {theme.id: i for i, theme in enumerate(self.config.settings.themes)}
         keys = [PERIOD_START, PERIOD_END, *self.request.by]
-        theme_of = {m.id: m.theme for m in self.config.metrics.values()}
-        weight_of = {m.id: m.weight for m in self.config.metrics.values()}
-        rows = []
-        for group, part in values.group_by(keys, maintain_order=True):
-            by_theme: dict[str, list[tuple[str, float]]] = {}
-            for mid, status in part.select("metric", "status").iter_rows():
-                by_theme.setdefault(theme_of[mid], []).append((status, weight_of[mid]))
-            for theme in self.config.settings.themes:
-                items = by_theme.get(theme.id)
-                if items:
-                    statuses = [s for s, _ in items]
-                    rows.append(
-                        {
-                            "theme": theme.id,
-                            **dict(zip(keys, group, strict=True)),
-                            "status": rollup(statuses, [w for _, w in items], theme.rollup),
-                            **{
-                                s: statuses.count(s)
-                                for s in (
-                                    "on_track",
-                                    "at_risk",
-                                    "off_track",
-                                    "no_target",
-                                    "no_data",
-                                )
-                            },
-                        }
-                    )
-        schema = {
-            "theme": pl.String,
-            PERIOD_START: pl.Date,
-            PERIOD_END: pl.Date,
-            **{d: pl.String for d in self.request.by},
-            "status": pl.String,
-            **{s: pl.Int64 for s in ("on_track", "at_risk", "off_track", "no_target", "no_data")},
-        }
-        return pl.DataFrame(rows, schema=schema)
+        rules = {theme.id: theme.rollup for theme in self.config.settings.themes}
+        return rollup_frame(statuses, rules, keys).sort(
+            pl.col("theme").replace_strict(order, return_dtype=pl.Int64), *keys, nulls_last=True
+        )
 
 
 def compute(config: Config, catalog: FrameSource, request: Request) -> Results:

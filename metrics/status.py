@@ -13,15 +13,11 @@ it on track from 0.75, at risk from 0.5, off track below. With no rated metric t
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-
 import polars as pl
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
 RATED = ("on_track", "at_risk", "off_track")
 _SCORE = {"on_track": 1.0, "at_risk": 0.5, "off_track": 0.0}
-_SEVERITY = {"on_track": 0, "at_risk": 1, "off_track": 2}
 
 
 def status_expr(
@@ -42,19 +38,50 @@ def status_expr(
     )
 
 
-def rollup(statuses: Sequence[str], weights: Sequence[float], rule: str) -> str:
-    """One status for a theme from its metrics' statuses (see the module docstring)."""
-    rated = [(s, w) for s, w in zip(statuses, weights, strict=True) if s in RATED]
-    if not rated:
-        return "no_target" if any(s == "no_target" for s in statuses) else "no_data"
-    if rule == "worst":
-        return max((s for s, _ in rated), key=_SEVERITY.__getitem__)
-    if rule == "majority":
-        counts = Counter(s for s, _ in rated)
-        return max(counts, key=lambda s: (counts[s], _SEVERITY[s]))
-    total = sum(w for _, w in rated)
-    score = sum(_SCORE[s] * w for s, w in rated) / total
-    return "on_track" if score >= 0.75 else "at_risk" if score >= 0.5 else "off_track"
+def rollup_frame(statuses: pl.DataFrame, rules: dict[str, str], keys: list[str]) -> pl.DataFrame:
+    """One status per theme and group of ``keys`` from rows of ``theme``, ``status``, ``weight``.
+
+    Vectorised, so a breakdown by unit over many periods rolls up in one pass (see the module
+    docstring for the rules).
+    """
+    group = ["theme", *keys]
+    counts = [(pl.col("status") == s).sum().cast(pl.Int64).alias(s) for s in STATUSES]
+    rated = pl.col("status").is_in(RATED)
+    score = pl.col("status").replace_strict(_SCORE, default=None, return_dtype=pl.Float64)
+    summary = statuses.group_by(group, maintain_order=True).agg(
+        *counts,
+        ((score * pl.col("weight")).sum() / pl.col("weight").filter(rated).sum()).alias("_score"),
+    )
+    on, risk, off = pl.col("on_track"), pl.col("at_risk"), pl.col("off_track")
+    worst = pl.when(off > 0).then(pl.lit("off_track")).when(risk > 0).then(pl.lit("at_risk"))
+    worst = worst.otherwise(pl.lit("on_track"))
+    majority = (
+        pl.when((off >= risk) & (off >= on))
+        .then(pl.lit("off_track"))
+        .when(risk >= on)
+        .then(pl.lit("at_risk"))
+        .otherwise(pl.lit("on_track"))
+    )
+    weighted = (
+        pl.when(pl.col("_score") >= 0.75)
+        .then(pl.lit("on_track"))
+        .when(pl.col("_score") >= 0.5)
+        .then(pl.lit("at_risk"))
+        .otherwise(pl.lit("off_track"))
+    )
+    rule = pl.col("theme").replace_strict(rules, default="worst")
+    status = (
+        pl.when(on + risk + off == 0)
+        .then(
+            pl.when(pl.col("no_target") > 0).then(pl.lit("no_target")).otherwise(pl.lit("no_data"))
+        )
+        .when(rule == "majority")
+        .then(majority)
+        .when(rule == "weighted")
+        .then(weighted)
+        .otherwise(worst)
+    )
+    return summary.with_columns(status.alias("status")).select(*group, "status", *STATUSES)
 
 
 STATUS_LABELS: dict[str, dict[str, str]] = {

@@ -8,7 +8,38 @@ import polars as pl
 import pytest
 
 from metrics.periods import Period, period_start, periods_to, start_expr
-from metrics.status import rollup, status_expr
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from metrics.status import RATED, STATUSES, rollup_frame, status_expr
+
+_SEVERITY = {"on_track": 0, "at_risk": 1, "off_track": 2}
+_SCORE = {"on_track": 1.0, "at_risk": 0.5, "off_track": 0.0}
+
+
+def rollup(statuses: list[str], weights: list[float], rule: str) -> str:
+    """A plain-Python reference of the roll-up rules in metrics.status' docstring."""
+    rated = [(s, w) for s, w in zip(statuses, weights, strict=True) if s in RATED]
+    if not rated:
+        return "no_target" if "no_target" in statuses else "no_data"
+    if rule == "worst":
+        return max((s for s, _ in rated), key=_SEVERITY.__getitem__)
+    if rule == "majority":
+        counts = Counter(s for s, _ in rated)
+        return max(counts, key=lambda s: (counts[s], _SEVERITY[s]))
+    score = sum(_SCORE[s] * w for s, w in rated) / sum(w for _, w in rated)
+    return "on_track" if score >= 0.75 else "at_risk" if score >= 0.5 else "off_track"
+
+
+def rolled(statuses: list[str], weights: list[float], rule: str) -> str:
+    frame = pl.DataFrame(
+        {"theme": ["t"] * len(statuses), "status": statuses, "weight": weights},
+        schema={"theme": pl.String, "status": pl.String, "weight": pl.Float64},
+    )
+    return rollup_frame(frame, {"t": rule}, [])["status"].item()
+
 
 D = dt.date
 
@@ -115,3 +146,18 @@ def test_no_direction_means_no_target():
 )
 def test_rollup_rules(statuses_, weights, rule, expected):
     assert rollup(statuses_, weights, rule) == expected
+    assert rolled(statuses_, [float(w) for w in weights], rule) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(STATUSES), st.sampled_from([0.5, 1.0, 2.0, 3.0])),
+        min_size=1,
+        max_size=9,
+    ),
+    st.sampled_from(["worst", "majority", "weighted"]),
+)
+def test_vectorised_rollup_agrees_with_the_reference(items, rule):
+    statuses, weights = [s for s, _ in items], [w for _, w in items]
+    assert rolled(statuses, weights, rule) == rollup(statuses, weights, rule)
