@@ -116,7 +116,7 @@ def _plain_scalar(text: str) -> Any:
         return False
     if _INT.fullmatch(text):
         return int(text)
-    if _FLOAT.fullmatch(text) and ("." in text or "e" in text.lower()):
+    if _FLOAT.fullmatch(text) and "." in text:  # as YAML 1.1 (and PyYAML) write floats
         value = float(text)
         if math.isfinite(value):
             return value

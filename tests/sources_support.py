@@ -18,7 +18,11 @@ AS_OF = dt.date(2025, 11, 14)
 
 def source(id: str = "s", **fields: Any) -> SourceSpec:
     """A source definition with defaults for what a test does not care about."""
-    data: dict[str, Any] = {"id": id, "title": {"vi": "Nguồn", "en": "Source"}, "owner": "so_y_te"}
+    data: dict[str, Any] = {
+        "id": id,
+        "title": {"vi": "Nguồn", "en": "Source"},
+        "owner": "so_y_te",
+    }
     data.update(fields)
     data.setdefault("kind", "csv")
     data.setdefault("columns", {"unit": "str", "score": "int"})

@@ -15,10 +15,13 @@ written last, so a folder without it was interrupted.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from sources.demo import budget, dossiers
+from sources.demo import budget, clock, dossiers
 from sources.demo.budget import build_budget
 from sources.demo.datasets import build_datasets
 from sources.demo.documents import build_documents
@@ -31,6 +34,19 @@ from sources.demo.traits import draw_traits
 from sources.demo.writers import write_csv, write_excel, write_parquet, write_sqlite
 
 MARKER = ".complete"
+
+
+def _date_files(out: Path) -> None:
+    """Give every data file the demo's delivery time (the evening before the demo's today).
+
+    File times are how some sources tell their freshness; a demo seen as of 14/11/2025 should not
+    show files from the day it happened to be generated.
+    """
+    delivered = dt.datetime.combine(clock.LAST_DAY, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    stamp = delivered.timestamp()
+    for path in out.rglob("*"):
+        if path.is_file() and path.name != MARKER:
+            os.utime(path, (stamp, stamp))
 
 
 def generate(out: Path, *, scale: float = 1.0, seed: int = 57) -> dict[str, int]:
@@ -78,6 +94,7 @@ def generate(out: Path, *, scale: float = 1.0, seed: int = 57) -> dict[str, int]
     write_csv(out / "datasets.csv", datasets)
     counts["datasets"] = datasets.height
 
+    _date_files(out)
     marker = {"seed": seed, "scale": scale, "rows": counts}
     write_text_atomic(out / MARKER, json.dumps(marker, sort_keys=True) + "\n")
     return counts

@@ -1,0 +1,135 @@
+"""Where a source's files are: a path or glob confined to the data root.
+
+A source definition is staff-edited text, and Polars will happily open ``/etc/passwd``,
+``../other/secrets.csv`` or ``https://...`` if handed them. So every path is resolved here, and
+only files that really lie under the data root (after following symbolic links) come back, as
+absolute paths that no reader could mistake for a URL or a glob. Hidden files (``.name``) and
+Excel lock files (``~$name``) never match a glob: they are temporaries, not data.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from sources.errors import SourceError
+from sources.problems import Location, register_messages
+
+register_messages(
+    {
+        "path.url": {
+            "vi": "'{path}' là một địa chỉ URL: chỉ đọc được tệp trong thư mục dữ liệu",
+            "en": "'{path}' is a URL: only files under the data folder can be read",
+        },
+        "path.parent": {
+            "vi": "đường dẫn '{path}' không được chứa '..'",
+            "en": "path '{path}' may not contain '..'",
+        },
+        "path.outside": {
+            "vi": "đường dẫn '{path}' nằm ngoài thư mục dữ liệu {root}",
+            "en": "path '{path}' is outside the data folder {root}",
+        },
+        "path.link_escape": {
+            "vi": "'{path}' là liên kết trỏ ra ngoài thư mục dữ liệu {root}",
+            "en": "'{path}' is a link that leads outside the data folder {root}",
+        },
+        "path.no_match": {
+            "vi": "không có tệp nào khớp mẫu '{pattern}' trong {root}",
+            "en": "no file matches '{pattern}' under {root}",
+        },
+        "path.not_found": {
+            "vi": "không tìm thấy tệp '{path}' trong {root}",
+            "en": "file '{path}' not found under {root}",
+        },
+        "path.not_file": {
+            "vi": "'{path}' không phải là một tệp",
+            "en": "'{path}' is not a file",
+        },
+    }
+)
+
+GLOB_CHARS = frozenset("*?[")
+# "http://", "s3://", "file://" ... and the short "file:/etc/x" form.
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://|file:)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class DataFile:
+    """One file of a source: how it is named under the data root, and where it really is."""
+
+    rel: str  # POSIX path relative to the data root: what the ``_file`` column holds
+    path: Path  # resolved absolute path: what is opened
+
+
+def is_glob(pattern: str) -> bool:
+    return any(char in GLOB_CHARS for char in pattern)
+
+
+def display(path: Path) -> str:
+    """A path as people read it in a message: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "~$"))
+
+
+def _relative(path: PurePosixPath, roots: tuple[Path, ...]) -> PurePosixPath | None:
+    for root in roots:
+        try:
+            return PurePosixPath(path.relative_to(PurePosixPath(root.as_posix())))
+        except ValueError:
+            continue
+    return None
+
+
+def resolve(
+    root: Path, pattern: str, *, source_id: str, where: Location | None = None
+) -> list[DataFile]:
+    """The files ``pattern`` (a path or a glob) names under ``root``, sorted by name.
+
+    Raises ``SourceError`` (located at ``where``, the YAML position of the path) for a URL, a
+    ``..`` step, an absolute path or a link leading out of the root, a missing file, or a glob
+    that matches nothing.
+    """
+    base = root.resolve()
+
+    def fail(code: str, **params: object) -> SourceError:
+        return SourceError.one(source_id, code, where, root=display(base), **params)
+
+    if _URL.match(pattern):
+        raise fail("path.url", path=pattern)
+    pure = PurePosixPath(pattern)
+    if ".." in pure.parts:
+        raise fail("path.parent", path=pattern)
+    if pure.is_absolute():
+        inside = _relative(pure, (base, root.absolute()))
+        if inside is None:
+            raise fail("path.outside", path=pattern)
+        pure = inside
+    glob = is_glob(str(pure))
+    if glob:
+        candidates = [path for path in base.glob(str(pure)) if not _hidden(path.name)]
+    else:
+        candidates = [base / pure]
+    files = []
+    for candidate in candidates:
+        rel = candidate.relative_to(base).as_posix()
+        real = candidate.resolve()
+        if not real.is_relative_to(base):
+            raise fail("path.link_escape", path=rel)
+        if not glob and not real.exists():
+            raise fail("path.not_found", path=pattern)
+        if real.is_file():
+            files.append(DataFile(rel, real))
+        elif not glob:
+            raise fail("path.not_file", path=pattern)
+    if not files:
+        raise fail("path.no_match", pattern=pattern)
+    return sorted(files)

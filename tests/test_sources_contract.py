@@ -1,0 +1,279 @@
+"""Contract checks: every bad input is an error naming the source, the file, the column, the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sources.errors import SourceError
+from tests.sources_support import AS_OF, catalog, lines, source, write_workbook
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path.resolve() / "data"
+    root.mkdir()
+    return root
+
+
+def errors(root: Path, **fields: object) -> list[str]:
+    """The problem lines of reading one source defined by ``fields``."""
+    with pytest.raises(SourceError) as caught:
+        catalog(root, source("budget", **fields)).frame("budget")
+    return lines(caught.value)
+
+
+def test_text_that_is_not_a_number(root: Path) -> None:
+    (root / "b.csv").write_text("unit,disbursed\nso_y_te,10\nso_tu_phap,n/a\nso_noi_vu,x\n")
+    assert errors(root, path="b.csv", columns={"unit": "str", "disbursed": "int"}) == [
+        (
+            f"{root}/b.csv: error: source 'budget': column 'disbursed': value 'n/a' (row 3) "
+            "is not a number (int)"
+        )
+    ]
+
+
+def test_the_message_in_vietnamese(root: Path) -> None:
+    (root / "b.csv").write_text("unit,disbursed\nso_y_te,n/a\n")
+    with pytest.raises(SourceError) as caught:
+        catalog(root, source("budget", path="b.csv", columns={"disbursed": "float"})).frame(
+            "budget"
+        )
+    assert lines(caught.value, "vi") == [
+        (
+            f"{root}/b.csv: error: nguồn 'budget': cột 'disbursed': giá trị 'n/a' (dòng 2) "
+            "không phải là số (float)"
+        )
+    ]
+
+
+def test_excel_value_that_is_not_a_number_names_the_workbook_and_row(
+    root: Path,
+) -> None:
+    (root / "budget").mkdir()
+    rows = [["unit", "allocated", "disbursed"]]
+    rows += [[f"unit_{i}", 1000 * i, "n/a" if i == 16 else 400 * i] for i in range(1, 30)]
+    write_workbook(root / "budget" / "budget_2023.xlsx", {"budget": rows})
+    columns = {"unit": "str", "allocated": "int", "disbursed": "int"}
+    assert errors(root, kind="excel", path="budget/*.xlsx", columns=columns) == [
+        (
+            f"{root}/budget/budget_2023.xlsx: error: source 'budget': column 'disbursed': "
+            "value 'n/a' (row 17) is not a number (int)"
+        )
+    ]
+
+
+def test_excel_sheet_is_named_when_every_sheet_is_read(root: Path) -> None:
+    header = ["unit", "disbursed"]
+    write_workbook(
+        root / "b.xlsx",
+        {"Q1": [header, ["a", 1]], "Q2": [header, ["b", 2], ["c", 2.5]]},
+    )
+    assert errors(
+        root,
+        kind="excel",
+        path="b.xlsx",
+        options={"sheet": "*"},
+        columns={"unit": "str", "disbursed": "int"},
+    ) == [
+        (
+            f"{root}/b.xlsx[Q2]: error: source 'budget': column 'disbursed': value '2.5' (row 3) "
+            "is not a number (int)"
+        )
+    ]
+
+
+def test_excel_missing_sheet(root: Path) -> None:
+    write_workbook(root / "b.xlsx", {"Budget": [["unit"], ["a"]]})
+    assert errors(
+        root,
+        kind="excel",
+        path="b.xlsx",
+        options={"sheet": "budget"},
+        columns={"unit": "str"},
+    ) == [
+        (
+            f"{root}/b.xlsx: error: source 'budget': no sheet 'budget' (sheets: Budget) "
+            "(did you mean 'Budget'?)"
+        )
+    ]
+
+
+def test_date_in_the_wrong_format(root: Path) -> None:
+    (root / "t.csv").write_text("unit,due\na,2025-01-31\nb,31/01/2025\n")
+    assert errors(root, path="t.csv", columns={"unit": "str", "due": "date"}) == [
+        (
+            f"{root}/t.csv: error: source 'budget': column 'due': value '31/01/2025' (row 3) "
+            "is not a date in the format %Y-%m-%d (date)"
+        )
+    ]
+    assert errors(
+        root, path="t.csv", columns={"due": "date"}, options={"date_format": "%d/%m/%Y"}
+    ) == [
+        (
+            f"{root}/t.csv: error: source 'budget': column 'due': value '2025-01-31' (row 2) "
+            "is not a date in the format %d/%m/%Y (date)"
+        )
+    ]
+
+
+def test_datetime_bool_and_float_values(root: Path) -> None:
+    (root / "t.csv").write_text(
+        "at,flag,rate\n2025-01-31 08:00:00,yes,0.5\n31/01/2025 8h,maybe,NaN\n"
+    )
+    assert errors(
+        root, path="t.csv", columns={"at": "datetime", "flag": "bool", "rate": "float"}
+    ) == [
+        (
+            f"{root}/t.csv: error: source 'budget': column 'at': value '31/01/2025 8h' (row 3) "
+            "is not a date and time in the format %Y-%m-%d %H:%M:%S (datetime)"
+        ),
+        (
+            f"{root}/t.csv: error: source 'budget': column 'flag': value 'maybe' (row 3) "
+            "is not true or false (bool: true/false, yes/no, 1/0)"
+        ),
+        (
+            f"{root}/t.csv: error: source 'budget': column 'rate': value 'NaN' (row 3) "
+            "is not a number (float)"
+        ),
+    ]
+
+
+def test_empty_value_in_a_column_that_may_not_be_empty(root: Path) -> None:
+    (root / "t.csv").write_text("unit,score\na,1\n,2\nc,\n,\n")
+    assert errors(root, path="t.csv", columns={"unit": "str", "score": "int?"}) == [
+        (
+            f"{root}/t.csv: error: source 'budget': column 'unit': empty value (row 3) in a column "
+            "that may not be empty (2 empty; declare 'str?' to allow it)"
+        )
+    ]
+
+
+def test_missing_column_names_the_file_and_suggests(root: Path) -> None:
+    (root / "drops").mkdir()
+    (root / "drops" / "01.csv").write_text("unit,disbursed\na,1\n")
+    (root / "drops" / "02.csv").write_text("unit,disbursd\nb,2\n")
+    assert errors(root, path="drops/*.csv", columns={"unit": "str", "disbursed": "int"}) == [
+        (
+            f"{root}/drops/02.csv: error: source 'budget': column 'disbursed' is missing "
+            "(columns found: unit, disbursd) (did you mean 'disbursd'?)"
+        )
+    ]
+
+
+def test_empty_files(root: Path) -> None:
+    for name in ("e.csv", "e.parquet", "e.xlsx", "e.json"):
+        (root / name).write_bytes(b"")
+    for kind, name in (
+        ("csv", "e.csv"),
+        ("parquet", "e.parquet"),
+        ("excel", "e.xlsx"),
+        ("json", "e.json"),
+    ):
+        assert errors(root, kind=kind, path=name) == [
+            f"{root}/{name}: error: source 'budget': the file is empty"
+        ], kind
+    (root / "blank.csv").write_text("\n\n")
+    assert errors(root, path="blank.csv") == [
+        f"{root}/blank.csv: error: source 'budget': the file is empty"
+    ]
+
+
+def test_header_alone_is_an_empty_source_not_an_error(root: Path) -> None:
+    (root / "h.csv").write_text("unit,score\n")
+    assert catalog(root, source(path="h.csv")).frame("s").collect().height == 0
+
+
+def test_truncated_parquet(root: Path) -> None:
+    pl.DataFrame({"unit": ["a", "b"], "score": [1, 2]}).write_parquet(root / "whole.parquet")
+    data = (root / "whole.parquet").read_bytes()
+    (root / "cut.parquet").write_bytes(data[: len(data) // 2])
+    assert errors(root, kind="parquet", path="*.parquet") == [
+        (
+            f"{root}/cut.parquet: error: source 'budget': not a complete Parquet file (truncated or "
+            "damaged): parquet: File out of specification: The file must end with PAR1 or PARE"
+        )
+    ]
+
+
+def test_wrong_encoding(root: Path) -> None:
+    (root / "w.csv").write_bytes("unit,score\nso_y_te,1\nCà Mau,2\n".encode("latin-1", "replace"))
+    assert errors(root, path="w.csv") == [
+        (
+            f"{root}/w.csv: error: source 'budget': the file is not valid utf8 text (line 3, byte "
+            "0xe0); set options.encoding (e.g. windows-1258)"
+        )
+    ]
+
+
+def test_a_row_longer_than_the_header(root: Path) -> None:
+    (root / "w.csv").write_text("unit,score\na,1\nb,2,3\n")
+    [line] = errors(root, path="w.csv")
+    assert line.startswith(
+        f"{root}/w.csv: error: source 'budget': cannot read the file: found more fields"
+    )
+
+
+def test_typed_columns_are_checked_not_cast_blindly(root: Path) -> None:
+    pl.DataFrame(
+        {
+            "unit": ["a", "b"],
+            "score": [1.0, 12.5],
+            "due": [dt.datetime(2025, 1, 1), dt.datetime(2025, 1, 2, 10, 30)],
+            "flag": [True, False],
+        }
+    ).write_parquet(root / "t.parquet")
+    assert errors(
+        root,
+        kind="parquet",
+        path="t.parquet",
+        columns={"score": "int", "due": "date", "flag": "date"},
+    ) == [
+        (
+            f"{root}/t.parquet: error: source 'budget': column 'flag': holds Boolean values, which "
+            "cannot be read as date"
+        )
+    ]
+    assert errors(
+        root, kind="parquet", path="t.parquet", columns={"score": "int", "due": "date"}
+    ) == [
+        (
+            f"{root}/t.parquet: error: source 'budget': column 'score': value '12.5' (row 2) is not a "
+            "number (int)"
+        ),
+        (
+            f"{root}/t.parquet: error: source 'budget': column 'due': value '2025-01-02 10:30:00.000000' "
+            "(row 2) is not a date in the format %Y-%m-%d (date)"
+        ),
+    ]
+
+
+def test_json_text_in_a_numeric_field(root: Path) -> None:
+    (root / "r.json").write_text(
+        json.dumps([{"unit": "a", "score": 1}, {"unit": "b", "score": "n/a"}])
+    )
+    assert errors(root, kind="json", path="r.json") == [
+        (
+            f"{root}/r.json: error: source 'budget': column 'score': value 'n/a' (row 2) is not a "
+            "number (int)"
+        )
+    ]
+
+
+def test_only_the_broken_source_fails(root: Path) -> None:
+    (root / "good.csv").write_text("unit,score\na,1\n")
+    (root / "bad.csv").write_text("unit,score\na,one\n")
+    books = catalog(root, source("good", path="good.csv"), source("bad", path="bad.csv"))
+    health = {item.id: item for item in books.health(AS_OF)}
+    assert health["good"].status == "ok"
+    assert health["good"].rows == 1
+    assert health["bad"].status == "failed"
+    assert health["bad"].error is not None
+    assert health["bad"].error.render("en") == (
+        f"{root}/bad.csv: error: source 'bad': column 'score': value 'one' (row 2) is not a "
+        "number (int)"
+    )
