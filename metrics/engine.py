@@ -17,7 +17,7 @@ from typing import Protocol
 import polars as pl
 
 from metrics.config import Config
-from metrics.formula import metric_column
+from metrics.formula import PERIOD_COLUMNS, metric_column
 from metrics.periods import Period, periods_frame, periods_to, start_expr
 from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
@@ -381,6 +381,7 @@ class _Run:
                     *keys, pl.col("value").alias(metric_column(ref))
                 )
                 frame = frame.join(part, on=keys, how="left", nulls_equal=True)
+            frame = frame.join(self.period_columns(), on=PERIOD_START, how="left")
             try:
                 ratio = item.value.ratio
                 derived = frame.select(
@@ -399,6 +400,11 @@ class _Run:
                 continue
             values = pl.concat([values, derived.cast(values.schema)])
         return values
+
+    def period_columns(self) -> pl.DataFrame:
+        """Each period's start with the columns formulas read as period_start, period_end, as_of."""
+        bounds = periods_frame(self.periods)
+        return bounds.with_columns(pl.col(PERIOD_COLUMNS["period_start"]).alias(PERIOD_START))
 
     def complete(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
         """Without a breakdown, every metric gets every period (empty ones as no data)."""

@@ -295,3 +295,14 @@ def test_broken_and_unknown_metrics_are_errors_with_their_place(tmp_path):
 def test_theme_rolls_up_from_its_metrics(tmp_path):
     results, _ = run(tmp_path, FLOW, grain="month", periods=1)
     assert results.themes.select("theme", "status", "on_track").rows() == [("t", "on_track", 1)]
+
+
+def test_derived_metrics_may_read_the_period(tmp_path):
+    metrics = FLOW + """\
+  - id: per_day
+    title: Mỗi ngày
+    theme: t
+    value: metric("n") / (days_between(period_start, period_end) + 1)
+"""
+    results, _ = run(tmp_path, metrics, grain="month", periods=2, metrics=("per_day",))
+    assert values(results, "per_day", "value") == [(pytest.approx(2 / 31),), (pytest.approx(3 / 14),)]
