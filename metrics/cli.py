@@ -77,8 +77,12 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         problems = config.problems
     errors = sum(p.level == "error" for p in problems)
     if args.format == "json":
-        json.dump({"valid": errors == 0, "problems": [p.as_dict(lang) for p in problems]}, out,
-                  ensure_ascii=False, indent=2)
+        json.dump(
+            {"valid": errors == 0, "problems": [p.as_dict(lang) for p in problems]},
+            out,
+            ensure_ascii=False,
+            indent=2,
+        )
         out.write("\n")
     else:
         for problem in problems:
@@ -107,27 +111,39 @@ def _json(results: Results, as_of: dt.date, grain: str, lang: str) -> dict[str, 
 
 def _table(results: Results, config: Config, lang: str, grain: str) -> str:
     dims = list(results.request.by)
-    head = [_HEAD["metric"][lang], _HEAD["period"][lang], *dims, _HEAD["value"][lang],
-            _HEAD["target"][lang], _HEAD["status"][lang], _HEAD["delta"][lang]]
+    head = [
+        _HEAD["metric"][lang],
+        _HEAD["period"][lang],
+        *dims,
+        _HEAD["value"][lang],
+        _HEAD["target"][lang],
+        _HEAD["status"][lang],
+        _HEAD["delta"][lang],
+    ]
     lines = [head]
     for row in results.values.iter_rows(named=True):
         metric = config.metrics[row["metric"]]
         shown = row["expected"] if row["expected"] is not None else row["target"]
-        lines.append([
-            row["metric"],
-            fmt.period(row["period_start"], row["period_end"], grain, lang),
-            *(row[d] or "" for d in dims),
-            fmt.value(row["value"], metric.format, lang),
-            "" if shown is None else fmt.value(shown, metric.format, lang),
-            STATUS_LABELS[row["status"]][lang],
-            "" if row["delta"] is None else fmt.delta(row["delta"], metric.format, lang),
-        ])
+        lines.append(
+            [
+                row["metric"],
+                fmt.period(row["period_start"], row["period_end"], grain, lang),
+                *(row[d] or "" for d in dims),
+                fmt.value(row["value"], metric.format, lang),
+                "" if shown is None else fmt.value(shown, metric.format, lang),
+                STATUS_LABELS[row["status"]][lang],
+                "" if row["delta"] is None else fmt.delta(row["delta"], metric.format, lang),
+            ]
+        )
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
-    text = "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-                     for line in lines)
+    text = "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
     if results.errors:
         text += f"\n\n{_HEAD['errors'][lang]}:\n" + "\n".join(
-            e.problem.render(lang) for e in results.errors)
+            e.problem.render(lang) for e in results.errors
+        )
     if results.skipped:
         by_dim: dict[str, list[str]] = {}
         for mid, dim in results.skipped.items():
@@ -148,8 +164,13 @@ def _compute(args: argparse.Namespace, out: TextIO) -> int:
     for problem in config.problems:
         sys.stderr.write(problem.render(lang) + "\n")
     as_of = args.as_of or workspace.default_as_of()
-    request = Request(as_of=as_of, grain=args.grain, periods=max(1, args.periods),
-                      by=tuple(args.by), metrics=tuple(args.metric) or None)
+    request = Request(
+        as_of=as_of,
+        grain=args.grain,
+        periods=max(1, args.periods),
+        by=tuple(args.by),
+        metrics=tuple(args.metric) or None,
+    )
     results = compute(config, workspace.catalog, request)
     if args.format == "json":
         json.dump(_json(results, as_of, args.grain, lang), out, ensure_ascii=False, indent=2)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import polars as pl
 
 from metrics.config import Config
 from metrics.formula import PERIOD_COLUMNS, metric_column
-from metrics.periods import Period, periods_frame, periods_to, start_expr
+from metrics.periods import Period, periods_frame, periods_to, same_days_before, start_expr
 from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
 from metrics.status import rollup_frame, status_expr
@@ -34,10 +34,6 @@ register_messages(
             "vi": "không có chỉ số '{metric}'",
             "en": "there is no metric '{metric}'",
         },
-        "engine.depends_on_failed": {
-            "vi": "phụ thuộc chỉ số '{ref}' bị lỗi",
-            "en": "depends on metric '{ref}', which failed",
-        },
         "engine.no_dimension": {
             "vi": "không phân tích được theo '{dim}'",
             "en": "cannot be broken down by '{dim}'",
@@ -48,6 +44,7 @@ register_messages(
 PERIOD_START = "period_start"
 PERIOD_END = "period_end"
 VALUE_COLUMNS = ("value", "numerator", "denominator", "target", "expected", "delta")
+MAX_PERIODS = 120
 
 
 class FrameSource(Protocol):
@@ -92,6 +89,8 @@ class Results:
     errors: list[MetricError] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # metric -> missing dimension
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    # The window flow metrics of a period cut short compare with (1-14 Oct for 1-14 Nov).
+    compared_with: Period | None = None
 
     def error_for(self, metric_id: str) -> MetricError | None:
         return next((e for e in self.errors if e.metric == metric_id), None)
@@ -116,6 +115,20 @@ def _metric_error(metric: Metric | None, metric_id: str, detail: str) -> MetricE
     loc = metric.field_loc("value") if metric else None
     return MetricError(
         metric_id, Problem("engine.failed", {"detail": detail}, loc, "error", "metric", metric_id)
+    )
+
+
+def _as_metric(
+    problem: Problem, metric_id: str, via: tuple[str, str | None] | None, metric: Metric | None
+) -> Problem:
+    """The same problem told as the metric's, naming what it came through (a source, a metric)."""
+    return replace(
+        problem,
+        level="error",
+        subject_kind="metric",
+        subject_id=metric_id,
+        via=via if via != ("metric", metric_id) else None,
+        location=problem.location or (metric.loc if metric else None),
     )
 
 
@@ -154,6 +167,8 @@ def _plan(
         frame = frame.filter(day.is_between(first, as_of)).with_columns(
             start_expr(day, grain).alias(PERIOD_START)
         )
+        if any(_reads_period(item) for item in metrics):
+            frame = frame.join(_period_columns(periods).lazy(), on=PERIOD_START, how="left")
     else:
         bounds = periods_frame(periods).lazy()
         frame = frame.join(bounds, how="cross").with_columns(
@@ -161,6 +176,16 @@ def _plan(
         )
     aggs = [expr for item in metrics for expr in _aggregations(item)]
     return frame.group_by(keys).agg(aggs)
+
+
+def _reads_period(item: CompiledMetric) -> bool:
+    return item.value.uses_period or bool(item.where and item.where.uses_period)
+
+
+def _period_columns(periods: list[Period]) -> pl.DataFrame:
+    """Each period's start with the columns formulas read as period_start, period_end, as_of."""
+    bounds = periods_frame(periods)
+    return bounds.with_columns(pl.col(PERIOD_COLUMNS["period_start"]).alias(PERIOD_START))
 
 
 def _long(batch: _Batch, wide: pl.DataFrame, metrics: Sequence[CompiledMetric]) -> pl.DataFrame:
@@ -255,41 +280,49 @@ class _Run:
             groups.setdefault((metric.source, metric.time, dims, flt), []).append(item)
         return [_Batch(s, t, d, f, tuple(items)) for (s, t, d, f), items in groups.items()]
 
+    def source_frame(self, batch: _Batch) -> pl.LazyFrame:
+        """The batch's source; a period filter is pushed down only to the source's own time column."""
+        spec = self.config.sources[batch.source]
+        if batch.time is not None and batch.time == spec.time_column:
+            return self.catalog.frame(
+                batch.source, since=self.periods[0].start, until=self.request.as_of
+            )
+        return self.catalog.frame(batch.source)
+
     def compute_base(self, batches: list[_Batch]) -> None:
-        plans: list[tuple[_Batch, pl.LazyFrame]] = []
+        plans: list[tuple[_Batch, pl.LazyFrame, pl.LazyFrame]] = []
         for batch in batches:
             try:
-                frame = self.catalog.frame(
-                    batch.source,
-                    since=self.periods[0].start if batch.time else None,
-                    until=self.request.as_of,
-                )
-                plans.append(
-                    (batch, _plan(batch, frame, self.periods, self.request.grain, batch.metrics))
-                )
+                frame = self.source_frame(batch)
+                plan = _plan(batch, frame, self.periods, self.request.grain, batch.metrics)
             except Exception as exc:  # noqa: BLE001 - a source failure costs its metrics only
                 self.fail(batch.metrics, exc)
+            else:
+                plans.append((batch, frame, plan))
         try:
-            results = pl.collect_all([plan for _, plan in plans])
+            results: list[pl.DataFrame | None] = list(pl.collect_all([p for _, _, p in plans]))
         except Exception:  # noqa: BLE001 - isolated plan by plan below
-            results = None
-        for index, (batch, _) in enumerate(plans):
-            wide = results[index] if results is not None else self.collect_alone(batch)
+            results = [self.collect_alone(batch, frame, plan) for batch, frame, plan in plans]
+        for (batch, _, _), wide in zip(plans, results, strict=True):
             if wide is not None:
                 self.frames.append(_long(batch, wide, batch.metrics))
 
-    def collect_alone(self, batch: _Batch) -> pl.DataFrame | None:
-        """Retry a failed batch metric by metric, so only the failing metrics are lost."""
-        frame = self.catalog.frame(
-            batch.source, since=self.periods[0].start, until=self.request.as_of
-        )
+    def collect_alone(
+        self, batch: _Batch, frame: pl.LazyFrame, plan: pl.LazyFrame
+    ) -> pl.DataFrame | None:
+        """Collect one plan; if it fails, find the failing metrics, so only they are lost."""
+        try:
+            return plan.collect()
+        except Exception:  # noqa: BLE001 - narrowed down metric by metric below
+            pass
         good: list[CompiledMetric] = []
         for item in batch.metrics:
             try:
                 _plan(batch, frame, self.periods, self.request.grain, [item]).collect()
-                good.append(item)
             except Exception as exc:  # noqa: BLE001 - costs this metric only
                 self.fail([item], exc)
+            else:
+                good.append(item)
         if not good:
             return None
         try:
@@ -297,34 +330,19 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - costs these metrics only
             self.fail(good, exc)
             return None
-        return (
-            wide
-            if len(good) == len(batch.metrics)
-            else wide.with_columns(
-                *(
-                    pl.lit(None, pl.Float64).alias(f"{p}:{i.metric.id}")
-                    for i in batch.metrics
-                    if i not in good
-                    for p in "vnd"
-                )
-            )
+        missing = [i for i in batch.metrics if i not in good]
+        return wide.with_columns(
+            pl.lit(None, pl.Float64).alias(f"{p}:{i.metric.id}") for i in missing for p in "vnd"
         )
 
     def fail(self, items: Sequence[CompiledMetric], exc: BaseException) -> None:
+        """Record why these metrics could not be computed, in the metric's name."""
         for item in items:
             mid = item.metric.id
             if isinstance(exc, ProjectError) and exc.problems:
                 base = exc.problems[0]
-                problem = Problem(
-                    base.code,
-                    base.params,
-                    base.location or item.metric.loc,
-                    "error",
-                    base.subject_kind or "metric",
-                    base.subject_id or mid,
-                    base.suggestion,
-                )
-                self.errors[mid] = MetricError(mid, problem)
+                via = (base.subject_kind, base.subject_id) if base.subject_kind else None
+                self.errors[mid] = MetricError(mid, _as_metric(base, mid, via, item.metric))
             else:
                 self.errors[mid] = _metric_error(item.metric, mid, _error_text(exc))
 
@@ -344,6 +362,21 @@ class _Run:
             return pl.DataFrame(schema=schema)
         return pl.concat([f.select(list(schema)).cast(schema) for f in frames])
 
+    def dependency_problem(self, metric: Metric, ref: str) -> Problem:
+        """A derived metric's error: the failed dependency's own problem, told through it."""
+        if ref in self.errors:
+            cause = self.errors[ref].problem
+            return _as_metric(cause, metric.id, ("metric", ref), metric)
+        return Problem(
+            "engine.no_dimension",
+            {"dim": self.skipped[ref]},
+            metric.field_loc("value"),
+            "error",
+            "metric",
+            metric.id,
+            via=("metric", ref),
+        )
+
     def derive(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
         """Metrics built from others, in dependency order, aligned on period and dimensions."""
         keys = [PERIOD_START, *self.request.by]
@@ -357,17 +390,7 @@ class _Run:
                 None,
             )
             if failed:
-                self.errors[mid] = MetricError(
-                    mid,
-                    Problem(
-                        "engine.depends_on_failed",
-                        {"ref": failed},
-                        item.metric.field_loc("value"),
-                        "error",
-                        "metric",
-                        mid,
-                    ),
-                )
+                self.errors[mid] = MetricError(mid, self.dependency_problem(item.metric, failed))
                 continue
             frame = (
                 grid
@@ -381,7 +404,7 @@ class _Run:
                     *keys, pl.col("value").alias(metric_column(ref))
                 )
                 frame = frame.join(part, on=keys, how="left", nulls_equal=True)
-            frame = frame.join(self.period_columns(), on=PERIOD_START, how="left")
+            frame = frame.join(_period_columns(self.periods), on=PERIOD_START, how="left")
             try:
                 ratio = item.value.ratio
                 derived = frame.select(
@@ -400,11 +423,6 @@ class _Run:
                 continue
             values = pl.concat([values, derived.cast(values.schema)])
         return values
-
-    def period_columns(self) -> pl.DataFrame:
-        """Each period's start with the columns formulas read as period_start, period_end, as_of."""
-        bounds = periods_frame(self.periods)
-        return bounds.with_columns(pl.col(PERIOD_COLUMNS["period_start"]).alias(PERIOD_START))
 
     def complete(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
         """Without a breakdown, every metric gets every period (empty ones as no data)."""
@@ -444,12 +462,20 @@ class _Run:
                 PERIOD_END: pl.Date,
                 "target": pl.Float64,
                 "expected": pl.Float64,
-                "direction": pl.String,
-                "tolerance": pl.Float64,
+                "_direction": pl.String,
+                "_tolerance": pl.Float64,
             },
         )
 
-    def finish(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+    def finish(
+        self, values: pl.DataFrame, ids: list[str], same_days: pl.DataFrame | None
+    ) -> pl.DataFrame:
+        """Targets, status and the change against the period before.
+
+        Flow metrics in a period cut short at the as-of date compare with the same days of the
+        period before (``same_days``: their values over that window); everything else compares
+        with the whole previous period.
+        """
         keys = ["metric", *self.request.by]
         starts = [p.start for p in self.periods]
         previous = dict(zip(starts[1:], starts[:-1], strict=True))
@@ -457,7 +483,7 @@ class _Run:
         values = values.with_columns(
             pl.col("value").fill_nan(None),
             status_expr(
-                pl.col("value"), pl.col("expected"), pl.col("direction"), pl.col("tolerance")
+                pl.col("value"), pl.col("expected"), pl.col("_direction"), pl.col("_tolerance")
             ).alias("status"),
             pl.col(PERIOD_START)
             .replace_strict(previous, default=None, return_dtype=pl.Date)
@@ -467,6 +493,17 @@ class _Run:
             *keys, pl.col(PERIOD_START).alias("_previous"), pl.col("value").alias("_previous_value")
         )
         values = values.join(before, on=[*keys, "_previous"], how="left", nulls_equal=True)
+        if same_days is not None:
+            window = same_days.select(*keys, pl.col("value").alias("_same_days"))
+            values = values.join(window, on=keys, how="left", nulls_equal=True).with_columns(
+                pl.when(
+                    (pl.col(PERIOD_START) == starts[-1])
+                    & pl.col("metric").is_in(same_days["metric"].unique().to_list())
+                )
+                .then(pl.col("_same_days"))
+                .otherwise(pl.col("_previous_value"))
+                .alias("_previous_value")
+            )
         order = {mid: i for i, mid in enumerate(ids)}
         return (
             values.with_columns((pl.col("value") - pl.col("_previous_value")).alias("delta"))
@@ -479,39 +516,94 @@ class _Run:
             .select("metric", PERIOD_START, PERIOD_END, *self.request.by, *VALUE_COLUMNS, "status")
         )
 
-    def themes(self, values: pl.DataFrame) -> pl.DataFrame:
-        metrics = self.config.metrics.values()
+    def themes(self, values: pl.DataFrame, failed: list[str]) -> pl.DataFrame:
+        """Each theme's rolled-up status, with how many of its metrics could not be computed.
+
+        A theme whose metrics all failed is ``no_data``, never the status of an empty set.
+        """
+        metrics = self.config.metrics
         statuses = values.join(
             pl.DataFrame(
                 {
-                    "metric": [m.id for m in metrics],
-                    "theme": [m.theme for m in metrics],
-                    "weight": [m.weight for m in metrics],
+                    "metric": list(metrics),
+                    "theme": [m.theme for m in metrics.values()],
+                    "weight": [m.weight for m in metrics.values()],
                 },
                 schema={"metric": pl.String, "theme": pl.String, "weight": pl.Float64},
             ),
             on="metric",
         )
-        order = {theme.id: i for i, theme in enumerate(self.config.settings.themes)}
+        themes = self.config.settings.themes
         keys = [PERIOD_START, PERIOD_END, *self.request.by]
-        rules = {theme.id: theme.rollup for theme in self.config.settings.themes}
-        return rollup_frame(statuses, rules, keys).sort(
-            pl.col("theme").replace_strict(order, return_dtype=pl.Int64), *keys, nulls_last=True
-        )
+        rolled = rollup_frame(statuses, {t.id: t.rollup for t in themes}, keys)
+        failures: dict[str, int] = {}
+        for mid in failed:
+            metric = metrics.get(mid)
+            theme = metric.theme if metric else self.broken_theme(mid)
+            if theme:
+                failures[theme] = failures.get(theme, 0) + 1
+        order = {theme.id: i for i, theme in enumerate(themes)}
+        return rolled.with_columns(
+            pl.col("theme")
+            .replace_strict(failures, default=0, return_dtype=pl.Int64)
+            .alias("failed")
+        ).sort(pl.col("theme").replace_strict(order, return_dtype=pl.Int64), *keys, nulls_last=True)
+
+    def broken_theme(self, metric_id: str) -> str | None:
+        """The theme a broken metric was meant for, when its file says so."""
+        for problem in self.config.broken_metrics.get(metric_id, ()):
+            if problem.params.get("theme"):
+                return str(problem.params["theme"])
+        return None
+
+
+def _flow_like(config: Config, metric_id: str) -> bool:
+    """A flow metric, or one derived from at least one flow metric."""
+    metric = config.metrics.get(metric_id)
+    if metric is None:
+        return False
+    if metric.source is not None:
+        return metric.time is not None
+    item = config.compiled.get(metric_id)
+    return bool(item) and any(_flow_like(config, ref) for ref in item.value.metrics)
+
+
+def _same_days_values(
+    config: Config, catalog: FrameSource, request: Request, window: Period, ids: list[str]
+) -> pl.DataFrame | None:
+    """The flow metrics' values over ``window``: what a period cut short is compared with."""
+    flow = tuple(mid for mid in ids if _flow_like(config, mid))
+    if not flow:
+        return None
+    sub = _Run(config, catalog, replace(request, as_of=window.end, periods=1, metrics=flow))
+    wanted = sub.wanted()
+    closure = sub.closure(wanted)
+    sub.compute_base(sub.batches(closure))
+    values = sub.derive(sub.base_values(), closure)
+    return values.filter(pl.col("metric").is_in(wanted) & (pl.col(PERIOD_START) == window.start))
 
 
 def compute(config: Config, catalog: FrameSource, request: Request) -> Results:
     """Compute the requested metrics; never raises for a bad metric or source (see ``errors``)."""
+    request = replace(
+        request,
+        by=tuple(dict.fromkeys(request.by)),
+        periods=min(max(1, request.periods), MAX_PERIODS),
+    )
     run = _Run(config, catalog, request)
     wanted = run.wanted()
     ids = run.closure(wanted)
     run.compute_base(run.batches(ids))
     values = run.derive(run.base_values(), ids)
-    values = run.finish(run.complete(values, ids), ids)
+    window = same_days_before(run.periods[-1], request.grain)
+    ok = [mid for mid in ids if mid not in run.errors]
+    same_days = _same_days_values(config, catalog, request, window, ok) if window else None
+    values = run.finish(run.complete(values, ids), ids, same_days)
     values = values.filter(pl.col("metric").is_in(wanted))
     errors = [run.errors[m] for m in (request.metrics or list(run.errors)) if m in run.errors]
     provenance = {
         mid: Provenance(mid, m.loc.file if m.loc else None, m.loc.line if m.loc else None, m.source)
         for mid, m in config.metrics.items()
     }
-    return Results(request, values, run.themes(values), errors, dict(run.skipped), provenance)
+    themes = run.themes(values, [e.metric for e in errors])
+    return Results(request, values, themes, errors, dict(run.skipped), provenance, window)

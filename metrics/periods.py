@@ -51,6 +51,28 @@ def _previous_start(start: dt.date, grain: Grain) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def natural_end(start: dt.date, grain: Grain) -> dt.date:
+    """The last day of the whole period that begins on ``start``."""
+    if grain == "day":
+        return start
+    if grain == "week":
+        return start + dt.timedelta(days=6)
+    index = start.year * 12 + start.month - 1 + _MONTHS_PER[grain]
+    return dt.date(index // 12, index % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def same_days_before(current: Period, grain: Grain) -> Period | None:
+    """For a period cut short at the as-of date, the same days of the period before it.
+
+    1-14 November compares with 1-14 October; a whole period has no such window (None).
+    """
+    if current.end >= natural_end(current.start, grain):
+        return None
+    start = _previous_start(current.start, grain)
+    end = min(start + (current.end - current.start), current.start - dt.timedelta(days=1))
+    return Period(start, end)
+
+
 def periods_to(as_of: dt.date, grain: Grain, count: int) -> list[Period]:
     """The ``count`` periods ending with the one containing ``as_of``, oldest first."""
     start = period_start(as_of, grain)

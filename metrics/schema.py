@@ -18,13 +18,18 @@ def metric_file_schema() -> dict[str, Any]:
     defs = schema.get("$defs", {})
     if "LocalText" in defs:
         text = defs["LocalText"]
-        defs["LocalText"] = {"anyOf": [{"type": "string"}, text], "title": "LocalText",
-                             "description": text.get("description", "")}
+        defs["LocalText"] = {
+            "anyOf": [{"type": "string"}, text],
+            "title": "LocalText",
+            "description": text.get("description", ""),
+        }
     metric = defs.get("Metric", {}).get("properties", {})
     if "dimensions" in metric:
         dims = metric["dimensions"]
-        metric["dimensions"] = {"anyOf": [{"type": "array", "items": {"type": "string"}}, dims],
-                                "description": dims.get("description", "")}
+        metric["dimensions"] = {
+            "anyOf": [{"type": "array", "items": {"type": "string"}}, dims],
+            "description": dims.get("description", ""),
+        }
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "KPI metric file (config/metrics/*.yaml)"
     return schema

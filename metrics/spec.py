@@ -8,18 +8,63 @@ in its contract?) live in ``metrics.rules``, not here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
+from sources.problems import register_messages
 from sources.spec import ID
-from sources.specbase import LocalText, Spec
+from sources.specbase import LocalText, Spec, invalid
+
+register_messages(
+    {
+        "spec.timezone": {
+            "vi": "không biết múi giờ '{got}' (ví dụ Asia/Ho_Chi_Minh)",
+            "en": "unknown time zone '{got}' (e.g. Asia/Ho_Chi_Minh)",
+        },
+        "spec.path_order": {
+            "vi": "ngày bắt đầu 'from.on' phải trước ngày đích 'by'",
+            "en": "the start date 'from.on' must be before 'by'",
+        },
+        "spec.dimension_name": {
+            "vi": "tên chiều phân tích '{name}' chỉ gồm chữ thường không dấu, chữ số và '_'",
+            "en": "dimension name '{name}' must be lower-case letters, digits and '_'",
+        },
+        "spec.dimension_reserved": {
+            "vi": "'{name}' là tên dành riêng, không dùng làm chiều phân tích",
+            "en": "'{name}' is a reserved name and cannot be a dimension",
+        },
+        "spec.year": {
+            "vi": "{got} không phải một năm (mục tiêu theo năm viết dạng 2025: 0.9)",
+            "en": "{got} is not a year (a per-year target is written 2025: 0.9)",
+        },
+        "spec.breakdown_needs_by": {
+            "vi": "biểu đồ phân tích (breakdown) cần 'by': chiều cần phân tích",
+            "en": "a breakdown chart needs 'by' (the dimension to break down by)",
+        },
+        "spec.trend_options": {
+            "vi": "'by', 'top' và 'bottom' chỉ dùng cho biểu đồ phân tích (kind: breakdown)",
+            "en": "'by', 'top' and 'bottom' apply to a breakdown chart only",
+        },
+        "spec.empty_slide": {
+            "vi": "trang cần ít nhất một trong: metrics, theme, chart, bullets",
+            "en": "a slide needs metrics, a theme, a chart or bullets",
+        },
+    }
+)
 
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
 Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 RESERVED_DIMENSIONS = frozenset(
     {
+        "theme",
+        "weight",
+        "failed",
+        "direction",
+        "tolerance",
         "metric",
         "period_start",
         "period_end",
@@ -49,13 +94,22 @@ class Settings(Spec):
 
     title: LocalText
     language: Literal["vi", "en"] = "vi"
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: str = "Asia/Ho_Chi_Minh"  # an IANA time zone name
     as_of: Literal["today"] | dt.date = "today"
     data_root: str = "data"  # relative to the config folder
     store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
     state_dir: str = "state"  # relative to the config folder
     demo: bool = False  # generate the demo data into data_root when it is missing
     themes: tuple[Theme, ...] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise invalid("spec.timezone", got=value) from None
+        return value
 
 
 class Unit(Spec):
@@ -86,7 +140,7 @@ class TargetPath(Spec):
     @model_validator(mode="after")
     def _start_before_end(self) -> TargetPath:
         if self.start.on >= self.by:
-            raise ValueError("'from.on' must be before 'by'")
+            raise invalid("spec.path_order")
         return self
 
 
@@ -127,8 +181,10 @@ class Metric(Spec):
     @classmethod
     def _dimension_names(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise invalid("spec.dimension_name", name=name)
             if name in RESERVED_DIMENSIONS:
-                raise ValueError(f"'{name}' is a reserved name and cannot be a dimension")
+                raise invalid("spec.dimension_reserved", name=name)
         return value
 
     @field_validator("target", mode="before")
@@ -138,7 +194,7 @@ class Metric(Spec):
         if isinstance(value, dict) and value and all(isinstance(k, int) for k in value):
             for year in value:
                 if not 1900 <= year <= 2200:
-                    raise ValueError(f"{year} is not a year")
+                    raise invalid("spec.year", got=year)
         return value
 
     def target_on(self, day: dt.date) -> tuple[float | None, float | None]:
@@ -178,9 +234,9 @@ class Chart(Spec):
     @model_validator(mode="after")
     def _breakdown_needs_by(self) -> Chart:
         if self.kind == "breakdown" and not self.by:
-            raise ValueError("a breakdown chart needs 'by' (the dimension to break down by)")
+            raise invalid("spec.breakdown_needs_by")
         if self.kind == "trend" and (self.by or self.top or self.bottom):
-            raise ValueError("'by', 'top' and 'bottom' apply to a breakdown chart only")
+            raise invalid("spec.trend_options")
         return self
 
 
@@ -214,7 +270,7 @@ class Slide(Spec):
     @model_validator(mode="after")
     def _has_content(self) -> Slide:
         if not (self.metrics or self.theme or self.chart or self.bullets):
-            raise ValueError("a slide needs metrics, a theme, a chart or bullets")
+            raise invalid("spec.empty_slide")
         return self
 
 

@@ -29,6 +29,11 @@ _KINDS: dict[str, dict[str, str]] = {
 }
 
 
+def _named(kind: str, ident: str | None, lang: Lang) -> str:
+    word = _KINDS.get(kind, {}).get(lang, kind)
+    return f"{word} '{ident}'" if ident else word
+
+
 def register_messages(messages: dict[str, dict[str, str]]) -> None:
     """Add message templates (code -> {"vi": ..., "en": ...}); a code may be defined once."""
     for code, texts in messages.items():
@@ -76,6 +81,7 @@ class Problem:
     subject_kind: str | None = None  # "metric", "source", ... (see _KINDS)
     subject_id: str | None = None
     suggestion: str | None = None  # a close match for a misspelt name
+    via: tuple[str, str | None] | None = None  # what it came through: ("source", "dossiers")
 
     def text(self, lang: Lang = "vi") -> str:
         text = message(self.code, lang, **self.params)
@@ -87,8 +93,10 @@ class Problem:
     def subject(self, lang: Lang = "vi") -> str:
         if not self.subject_kind:
             return ""
-        kind = _KINDS.get(self.subject_kind, {}).get(lang, self.subject_kind)
-        return f"{kind} '{self.subject_id}'" if self.subject_id else kind
+        text = _named(self.subject_kind, self.subject_id, lang)
+        if self.via:
+            text += f" ({_named(*self.via, lang)})"
+        return text
 
     def render(self, lang: Lang = "vi") -> str:
         """The one-line form: ``file:line:col: error: metric 'x': message``."""

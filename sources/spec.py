@@ -10,10 +10,30 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from sources.specbase import LocalText, Spec
+from sources.problems import register_messages
+from sources.specbase import LocalText, Spec, invalid
+
+register_messages(
+    {
+        "source.column_type": {
+            "vi": "'{got}' không phải kiểu cột; dùng một trong {types}, thêm '?' nếu cột có thể trống (ví dụ 'date?')",
+            "en": "'{got}' is not a column type; use one of {types}, with '?' for a column that may be empty (e.g. 'date?')",
+        },
+        "source.column_name": {
+            "vi": "tên cột '{name}' chỉ gồm chữ không dấu, chữ số và '_', không bắt đầu bằng '_'",
+            "en": "column name '{name}' must be letters, digits and '_', not starting with '_'",
+        },
+        "source.column_reserved": {
+            "vi": "tên cột '{name}' trùng một từ của ngôn ngữ công thức; hãy đổi tên cột",
+            "en": "column name '{name}' is a word of the formula language; rename the column",
+        },
+    }
+)
 
 ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 COLUMN_TYPES = ("str", "int", "float", "bool", "date", "datetime")
+# Names a formula reads as something else, so a column by that name could never be reached.
+FORMULA_WORDS = frozenset({"as_of", "period_start", "period_end", "true", "false", "null"})
 _COLUMN_TYPE = re.compile(r"^(str|int|float|bool|date|datetime)(\?)?$")
 
 
@@ -29,10 +49,7 @@ class ColumnType(Spec):
         if isinstance(data, str):
             match = _COLUMN_TYPE.match(data.strip())
             if not match:
-                raise ValueError(
-                    f"'{data}' is not a column type; use one of {', '.join(COLUMN_TYPES)}, "
-                    "with '?' for a column that may be empty (e.g. 'date?')"
-                )
+                raise invalid("source.column_type", got=data, types=", ".join(COLUMN_TYPES))
             return {"type": match.group(1), "nullable": bool(match.group(2))}
         return data
 
@@ -93,9 +110,11 @@ class SourceSpec(Spec):
     def _column_names(cls, columns: dict[str, ColumnType]) -> dict[str, ColumnType]:
         for name in columns:
             if not isinstance(name, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
-                raise ValueError(f"column name '{name}' must be letters, digits and '_'")
+                raise invalid("source.column_name", name=name)
             if name.startswith("_"):
-                raise ValueError(f"column name '{name}' must not begin with '_' (reserved)")
+                raise invalid("source.column_name", name=name)
+            if name in FORMULA_WORDS:
+                raise invalid("source.column_reserved", name=name)
         return columns
 
 

@@ -7,15 +7,72 @@ probably meant to be, and stamps every object of the result with the position it
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
-from sources.problems import Location, Problem, did_you_mean, register_messages
+from sources.problems import (
+    Location,
+    Problem,
+    did_you_mean,
+    message,
+    register_messages,
+    registered_messages,
+)
 from sources.yamlload import YList, YMap, locate, locate_key
 
 register_messages(
     {
+        "schema.number": {
+            "vi": "'{field}' cần một số (viết dấu chấm thập phân, ví dụ 0.95), không phải '{got}'",
+            "en": "'{field}' needs a number (with a decimal point, e.g. 0.95), not '{got}'",
+        },
+        "schema.integer": {
+            "vi": "'{field}' cần một số nguyên, không phải '{got}'",
+            "en": "'{field}' needs a whole number, not '{got}'",
+        },
+        "schema.boolean": {
+            "vi": "'{field}' chỉ nhận true hoặc false, không phải '{got}'",
+            "en": "'{field}' takes true or false, not '{got}'",
+        },
+        "schema.date": {
+            "vi": "'{field}' cần một ngày dạng YYYY-MM-DD (ví dụ 2025-11-14), không phải '{got}'",
+            "en": "'{field}' needs a date written YYYY-MM-DD (e.g. 2025-11-14), not '{got}'",
+        },
+        "schema.choice": {
+            "vi": "'{field}' phải là một trong: {expected} (nhận được '{got}')",
+            "en": "'{field}' must be one of: {expected} (got '{got}')",
+        },
+        "schema.text": {
+            "vi": "'{field}' cần một đoạn chữ, không phải '{got}'",
+            "en": "'{field}' needs text, not '{got}'",
+        },
+        "schema.list": {
+            "vi": "'{field}' cần một danh sách (mỗi mục bắt đầu bằng '- ' hoặc viết [a, b])",
+            "en": "'{field}' needs a list (items starting with '- ', or written [a, b])",
+        },
+        "schema.too_small": {
+            "vi": "'{field}' phải lớn hơn hoặc bằng {limit} (nhận được {got})",
+            "en": "'{field}' must be at least {limit} (got {got})",
+        },
+        "schema.too_large": {
+            "vi": "'{field}' phải nhỏ hơn hoặc bằng {limit} (nhận được {got})",
+            "en": "'{field}' must be at most {limit} (got {got})",
+        },
+        "schema.too_few": {
+            "vi": "'{field}' cần ít nhất {limit} mục",
+            "en": "'{field}' needs at least {limit} items",
+        },
+        "schema.too_many": {
+            "vi": "'{field}' có tối đa {limit} mục",
+            "en": "'{field}' takes at most {limit} items",
+        },
+        "schema.pattern": {
+            "vi": "'{field}' chỉ gồm chữ thường không dấu, chữ số và '_', bắt đầu bằng chữ (nhận được '{got}')",
+            "en": "'{field}' takes lower-case letters, digits and '_', starting with a letter (got '{got}')",
+        },
         "schema.missing": {
             "vi": "thiếu trường bắt buộc '{field}'",
             "en": "missing required field '{field}'",
@@ -39,7 +96,9 @@ register_messages(
 class Spec(BaseModel):
     """Frozen, rejects unknown keys, and remembers where it was written (``loc``)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
     _loc: Location | None = PrivateAttr(default=None)
     _field_locs: dict[str, Location] = PrivateAttr(default_factory=dict)
 
@@ -71,6 +130,14 @@ class LocalText(Spec):
 
 
 M = TypeVar("M", bound=Spec)
+
+
+def invalid(code: str, **params: object) -> PydanticCustomError:
+    """A validation error with one of our message codes, so it reads well in both languages.
+
+    The code's text must be registered (``register_messages``); ``field`` is filled in later.
+    """
+    return PydanticCustomError(code, message(code, "en", field="value", **params), params)
 
 
 def stamp(model: Any, data: Any) -> None:
@@ -124,13 +191,104 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _clean_path(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop pydantic's union-branch and function markers from an error path."""
-    return tuple(
-        step
-        for step in loc
-        if not (isinstance(step, str) and ("[" in step or step.startswith("function-")))
+# pydantic error types -> (our message code, the ctx key giving a limit)
+_TRANSLATED: dict[str, tuple[str, str | None]] = {
+    "float_parsing": ("schema.number", None),
+    "float_type": ("schema.number", None),
+    "finite_number": ("schema.number", None),
+    "int_parsing": ("schema.integer", None),
+    "int_type": ("schema.integer", None),
+    "int_from_float": ("schema.integer", None),
+    "bool_parsing": ("schema.boolean", None),
+    "bool_type": ("schema.boolean", None),
+    "date_parsing": ("schema.date", None),
+    "date_type": ("schema.date", None),
+    "date_from_datetime_parsing": ("schema.date", None),
+    "date_from_datetime_inexact": ("schema.date", None),
+    "literal_error": ("schema.choice", "expected"),
+    "enum": ("schema.choice", "expected"),
+    "string_type": ("schema.text", None),
+    "list_type": ("schema.list", None),
+    "tuple_type": ("schema.list", None),
+    "greater_than_equal": ("schema.too_small", "ge"),
+    "greater_than": ("schema.too_small", "gt"),
+    "less_than_equal": ("schema.too_large", "le"),
+    "less_than": ("schema.too_large", "lt"),
+    "too_short": ("schema.too_few", "min_length"),
+    "too_long": ("schema.too_many", "max_length"),
+    "string_pattern_mismatch": ("schema.pattern", None),
+}
+_SCALAR_BRANCHES = {"float", "int", "str", "bool", "date", "datetime", "none"}
+
+
+def _is_branch(step: Any) -> bool:
+    """Whether a step of pydantic's error path names a union member rather than a key."""
+    if not isinstance(step, str):
+        return False
+    return (
+        "[" in step
+        or step.startswith("function-")
+        or step in _SCALAR_BRANCHES
+        or step[:1].isupper()
     )
+
+
+def _split_path(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], str | None]:
+    """The error's path through the data, and the union member it came from (if any).
+
+    A step is a key when the data has it; otherwise, if it looks like a type name, it is the
+    union member pydantic tried.
+    """
+    path: list[Any] = []
+    branch: str | None = None
+    node = data
+    for step in loc:
+        if (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        ):
+            path.append(step)
+            node = node[step]
+        elif _is_branch(step):
+            branch = step
+        else:
+            path.append(step)
+            node = None
+    return tuple(path), branch
+
+
+def _branch_name(step: str) -> str:
+    """``dict[int,float]`` -> ``dict``; ``function-after[_check(), TargetPath]`` -> ``TargetPath``."""
+    if step.startswith("function-"):
+        return re.findall(r"\w+", step)[-1]
+    return step.split("[", 1)[0]
+
+
+def _fits(branch: str | None, value: Any) -> bool:
+    """Whether a union member is the one the writer meant, judging by the value's shape.
+
+    A mapping whose keys are all numbers is a per-year mapping; any other mapping is a model;
+    anything else is a scalar (or a literal word such as ``today``).
+    """
+    if branch is None:
+        return True
+    name = _branch_name(branch)
+    if isinstance(value, dict):
+        if value and all(isinstance(key, int) for key in value):
+            return name == "dict"
+        return name[:1].isupper()
+    if name == "literal":  # a word like `today`; something with digits was meant as a value
+        return not (isinstance(value, str) and any(c.isdigit() for c in value))
+    return name in _SCALAR_BRANCHES
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    node = data
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _problems_from(
@@ -142,61 +300,83 @@ def _problems_from(
     subject_id: str | None,
     file: str,
 ) -> list[Problem]:
+    """Pydantic's errors as our one-line problems, in the user's words.
+
+    A union (a target may be a number, a per-year mapping or a path) makes pydantic report one
+    error per member; only the member that fits the written value's shape is kept.
+    """
+    local = _value_at(data, base)
+    errors = []
+    for err in exc.errors(include_url=False):
+        path, branch = _split_path(tuple(err["loc"]), local)
+        errors.append((path, branch, err))
+    fitting = [e for e in errors if _fits(e[1], _value_at(local, _union_base(e[0], e[2])))]
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors(include_url=False):
-        path = _clean_path(tuple(err["loc"]))
+    for path, _, err in fitting or errors:
         full = base + path
         if full in seen:
-            continue  # one line per place: union branches repeat the same complaint
+            continue  # one line per place
         seen.add(full)
-        field = ".".join(str(p) for p in path) or (subject_kind or "value")
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            allowed = _field_names(model_type, path[:-1])
-            problems.append(
-                Problem(
-                    "schema.unknown_field",
-                    {"field": path[-1], "allowed": ", ".join(allowed)},
-                    locate_key(data, full) or Location(file),
-                    subject_kind=subject_kind,
-                    subject_id=subject_id,
-                    suggestion=did_you_mean(str(path[-1]), allowed),
-                )
-            )
-        elif kind == "missing":
-            problems.append(
-                Problem(
-                    "schema.missing",
-                    {"field": field},
-                    locate(data, full[:-1]) or Location(file),
-                    subject_kind=subject_kind,
-                    subject_id=subject_id,
-                )
-            )
-        else:
-            detail = err["msg"]
-            if kind in ("model_type", "model_attributes_type", "dict_type"):
-                problems.append(
-                    Problem(
-                        "schema.not_mapping",
-                        {"got": type(err.get("input")).__name__},
-                        locate(data, full) or Location(file),
-                        subject_kind=subject_kind,
-                        subject_id=subject_id,
-                    )
-                )
-                continue
-            problems.append(
-                Problem(
-                    "schema.invalid",
-                    {"field": field, "detail": detail},
-                    locate(data, full) or Location(file),
-                    subject_kind=subject_kind,
-                    subject_id=subject_id,
-                )
-            )
+        problems.append(_problem(err, path, full, model_type, data, file, subject_kind, subject_id))
     return problems
+
+
+def _union_base(path: tuple[Any, ...], err: dict[str, Any]) -> tuple[Any, ...]:
+    """The path of the value a union member was tried on (the error may point inside it)."""
+    loc = tuple(err["loc"])
+    for index, step in enumerate(loc):
+        if _is_branch(step):
+            return path[: len([s for s in loc[:index] if not _is_branch(s)])]
+    return path
+
+
+def _problem(
+    err: dict[str, Any],
+    path: tuple[Any, ...],
+    full: tuple[Any, ...],
+    model_type: type[BaseModel],
+    data: Any,
+    file: str,
+    subject_kind: str | None,
+    subject_id: str | None,
+) -> Problem:
+    field = ".".join(str(p) for p in path) or (subject_kind or "value")
+    kind = err["type"]
+    where = locate(data, full) or Location(file)
+    common = {"subject_kind": subject_kind, "subject_id": subject_id}
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _field_names(model_type, path[:-1])
+        return Problem(
+            "schema.unknown_field",
+            {"field": path[-1], "allowed": ", ".join(allowed)},
+            locate_key(data, full) or Location(file),
+            suggestion=did_you_mean(str(path[-1]), allowed),
+            **common,
+        )
+    if kind == "missing":
+        return Problem(
+            "schema.missing", {"field": field}, locate(data, full[:-1]) or where, **common
+        )
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return Problem("schema.not_mapping", {"got": type(got).__name__}, where, **common)
+    if kind in registered_messages():  # our own validators raise PydanticCustomError(code, ...)
+        return Problem(kind, {"field": field, **err.get("ctx", {})}, where, **common)
+    if kind in _TRANSLATED:
+        code, limit_key = _TRANSLATED[kind]
+        params: dict[str, object] = {"field": field, "got": _short(got)}
+        if limit_key:
+            params["limit" if limit_key != "expected" else "expected"] = err.get("ctx", {}).get(
+                limit_key, ""
+            )
+        return Problem(code, params, where, **common)
+    return Problem("schema.invalid", {"field": field, "detail": err["msg"]}, where, **common)
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def parse_model(

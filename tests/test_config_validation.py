@@ -150,7 +150,8 @@ slides:
     )
     lines = rendered(folder)
     assert any(
-        "deck.yaml:8:12: error: board 'deck':" in line and "breakdown chart only" in line for line in lines
+        "deck.yaml:8:12: error: board 'deck':" in line and "breakdown chart only" in line
+        for line in lines
     ), lines
     folder = write_config(
         tmp_path,
@@ -159,9 +160,9 @@ slides:
         boards={"deck": board.replace("top: 3", "periods: 6")},
     )
     lines = rendered(folder)
-    assert any("deck.yaml:5:14: error: board 'deck': unknown metric 'nope'" in line for line in lines), (
-        lines
-    )
+    assert any(
+        "deck.yaml:5:14: error: board 'deck': unknown metric 'nope'" in line for line in lines
+    ), lines
     assert any(
         "board 'deck': metric 'm1' cannot be broken down by 'channel'" in line for line in lines
     ), lines
@@ -170,7 +171,7 @@ slides:
         tmp_path, sources=SOURCES, metrics=metric("    value: count()\n"), boards={"deck": empty}
     )
     assert any(
-        "deck.yaml:3:9: error: board 'deck': invalid value for 'slides'" in line
+        "deck.yaml:3:9: error: board 'deck': 'slides' needs at least 1 items" in line
         for line in rendered(folder)
     )
 
@@ -191,8 +192,12 @@ def test_sources_rules(tmp_path):
     )
     folder = write_config(tmp_path, sources=sources, metrics=metric("    value: count()\n"))
     lines = rendered(folder)
-    assert any("warning: source 'db': the URL holds a password inline" in line for line in lines), lines
-    assert any("source 'db': unknown column 'unitt' in source 'db'" in line for line in lines), lines
+    assert any("warning: source 'db': the URL holds a password inline" in line for line in lines), (
+        lines
+    )
+    assert any("source 'db': unknown column 'unitt' in source 'db'" in line for line in lines), (
+        lines
+    )
 
 
 def test_a_broken_settings_file_is_fatal_with_its_line(tmp_path):
@@ -204,8 +209,9 @@ def test_a_broken_settings_file_is_fatal_with_its_line(tmp_path):
     )
     with pytest.raises(ConfigError) as info:
         load_config(folder)
-    assert "settings.yaml:2:8: error: settings: invalid value for 'as_of'" in info.value.render(
-        "en"
+    assert info.value.render("en").endswith(
+        "settings.yaml:2:8: error: settings: 'as_of' needs a date written YYYY-MM-DD"
+        " (e.g. 2025-11-14), not '2025-13-45'"
     )
 
 
@@ -253,4 +259,65 @@ def test_cli_validate_reports_and_exits_1(tmp_path):
     (problem,) = payload["problems"]
     assert (
         problem["line"] > 0 and problem["column"] > 0 and problem["file"].endswith("service.yaml")
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            "    target: 0,9\n",
+            "8:13: error: chỉ số 'm1': 'target' cần một số (viết dấu chấm thập phân, ví dụ 0.95), không phải '0,9'",
+        ),
+        (
+            "    target: {value: 1.0, by: 01/01/2026, from: {value: 0.5, on: 2025-01-01}}\n",
+            "8:30: error: chỉ số 'm1': 'target.by' cần một ngày dạng YYYY-MM-DD (ví dụ 2025-11-14), không phải '01/01/2026'",
+        ),
+        (
+            "    target: {2024: 0.5, 2025: abc}\n",
+            "8:31: error: chỉ số 'm1': 'target.2025' cần một số",
+        ),
+        ("    target: .nan\n", "8:13: error: chỉ số 'm1': 'target' cần một số"),
+        ("    tolerance: 1e999\n", "8:16: error: chỉ số 'm1': 'tolerance' cần một số"),
+        (
+            "    format: pct\n",
+            "8:13: error: chỉ số 'm1': 'format' phải là một trong: 'percent', 'count'",
+        ),
+        (
+            "    dimensions: {status: channel}\n",
+            "8:17: error: chỉ số 'm1': 'status' là tên dành riêng",
+        ),
+        (
+            "    dimensions: {Kênh: channel}\n",
+            "8:17: error: chỉ số 'm1': tên chiều phân tích 'Kênh' chỉ gồm",
+        ),
+    ],
+)
+def test_schema_errors_read_in_plain_vietnamese(tmp_path, monkeypatch, lines, expected):
+    monkeypatch.chdir(tmp_path)
+    folder = write_config(
+        tmp_path, sources=SOURCES, metrics=metric("    value: count()\n    direction: up\n" + lines)
+    )
+    problems = [line.replace("config/metrics/m.yaml:", "") for line in rendered(folder, "vi")]
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_settings_and_sources_schema_checks(tmp_path):
+    folder = write_config(
+        tmp_path,
+        sources=SOURCES.replace("fee: int", "as_of: date"),
+        metrics=metric("    value: count()\n"),
+        settings=SETTINGS.replace("as_of: 2025-11-14", "as_of: 2025-11-14\ntimezone: Hanoi"),
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(folder)
+    assert "settings: unknown time zone 'Hanoi' (e.g. Asia/Ho_Chi_Minh)" in info.value.render("en")
+    folder = write_config(
+        tmp_path,
+        sources=SOURCES.replace("fee: int", "as_of: date"),
+        metrics=metric("    value: count()\n"),
+    )
+    assert any(
+        "source 'dossiers': column name 'as_of' is a word of the formula language" in line
+        for line in rendered(folder)
     )

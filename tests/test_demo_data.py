@@ -186,7 +186,7 @@ def test_no_record_dated_after_today(data):
         "reports": ["submitted_on"],
         "documents": ["sent_on"],
         "dossiers": ["received_at", "finished_at"],
-        "budget": ["as_of"],
+        "budget": ["reported_on"],
         "surveys": ["responded_on"],
         "datasets": ["last_sync"],
     }

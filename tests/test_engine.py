@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from metrics.engine import Request, compute
+from metrics.periods import Period
 from sources.problems import Location, Problem, ProjectError
 from tests.support import FrameCatalog, config_from
 
@@ -108,7 +109,8 @@ def test_ratio_keeps_numerator_and_denominator_and_status(tmp_path):
     results, _ = run(tmp_path, FLOW, grain="month", periods=2)
     assert values(results, "xshare", "value", "numerator", "denominator", "status", "delta") == [
         (0.5, 1.0, 2.0, "on_track", -0.5),  # September (1 of 1) came before
-        (pytest.approx(2 / 3), 2.0, 3.0, "on_track", pytest.approx(2 / 3 - 0.5)),
+        # 1-14 November compares with 1-14 October (one 'y' event: 0 of 1)
+        (pytest.approx(2 / 3), 2.0, 3.0, "on_track", pytest.approx(2 / 3 - 0.0)),
     ]
 
 
@@ -137,8 +139,22 @@ def test_metrics_over_one_source_share_one_plan_and_one_collect(tmp_path, monkey
         return original(plans, *args, **kwargs)
 
     monkeypatch.setattr(pl, "collect_all", counting)
-    run(tmp_path, FLOW, grain="month", periods=3)
-    assert calls == [1]  # three metrics, one source and time column: one plan, one collect_all
+    results, _ = run(tmp_path, FLOW, grain="month", periods=3)
+    # Three metrics over one source and time column: one plan, one collect_all; and one more for
+    # the same days of October that the cut-short November is compared with.
+    assert calls == [1, 1]
+    assert results.compared_with == Period(D(2025, 10, 1), D(2025, 10, 14))
+
+
+def test_a_whole_period_compares_with_the_whole_period_before(tmp_path):
+    results, _ = run(tmp_path, FLOW, grain="month", periods=2, as_of=D(2025, 10, 31))
+    assert results.compared_with is None
+    assert values(results, "n", "value", "delta") == [(1.0, None), (2.0, 1.0)]
+
+
+def test_stock_metrics_compare_with_the_previous_period_end(tmp_path):
+    results, _ = run(tmp_path, STOCK, grain="month", periods=2)
+    assert values(results, "open_items", "value", "delta") == [(2.0, 1.0), (4.0, 2.0)]
 
 
 STOCK = """\

@@ -121,3 +121,10 @@ def test_mean_days_and_derived_index_agree_with_plain_python():
     (online,) = result("quarter_by_unit", "online_rate", unit="xa_c")
     (on_time,) = result("quarter_by_unit", "on_time_rate", unit="xa_c")
     assert index["value"] == pytest.approx(0.5 * online["value"] + 0.5 * on_time["value"])
+
+
+def test_current_period_compares_with_the_same_days_before():
+    *_, november = result("month_3", "online_rate")
+    inside = [r for r in rows("dossiers") if dt.date(2025, 10, 1) <= day(r["received"]) <= dt.date(2025, 10, 14)]
+    october_to_date = sum(r["channel"] == "online" for r in inside) / len(inside)
+    assert november["delta"] == pytest.approx(november["value"] - october_to_date)

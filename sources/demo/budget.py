@@ -138,8 +138,8 @@ def build_budget(seed: int, year: int) -> pl.DataFrame:
         pl.lit(year, pl.Int64).alias("year"),
         pl.col("program").replace_strict(PROGRAMS).alias("program_name"),
         pl.Series("disbursed", disbursed),
-        pl.lit(_as_of(year)).alias("as_of"),
+        pl.lit(_as_of(year)).alias("reported_on"),
     )
     return frame.select(
-        "year", "program", "program_name", "unit_id", "line", "allocated", "disbursed", "as_of"
+        "year", "program", "program_name", "unit_id", "line", "allocated", "disbursed", "reported_on"
     )
