@@ -17,12 +17,12 @@ import polars as pl
 
 from metrics import fmt
 from metrics.config import Config, load_config
-from metrics.engine import Request, Results, compute
+from metrics.engine import MAX_PERIODS, Request, Results, compute
 from metrics.schema import metric_file_schema
 from metrics.spec import GRAINS
 from metrics.status import STATUS_LABELS
 from metrics.workspace import default_config_dir, open_workspace
-from sources.problems import ConfigError
+from sources.problems import ConfigError, Problem, did_you_mean
 
 _HEAD = {
     "metric": {"vi": "Chỉ số", "en": "Metric"},
@@ -34,6 +34,10 @@ _HEAD = {
     "errors": {"vi": "Lỗi", "en": "Errors"},
     "valid": {"vi": "Cấu hình hợp lệ", "en": "Configuration is valid"},
     "counts": {"vi": "{e} lỗi, {w} cảnh báo", "en": "{e} errors, {w} warnings"},
+    "unknown_dim": {
+        "vi": "không có chiều phân tích '{dim}' ở chỉ số nào (các chiều: {known})",
+        "en": "no metric has a dimension '{dim}' (dimensions: {known})",
+    },
     "skipped": {
         "vi": "Bỏ qua (không phân tích được theo '{dim}'): {ids}",
         "en": "Skipped (no '{dim}' dimension): {ids}",
@@ -52,12 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("compute", parents=[common], help="compute the metrics")
     run.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     run.add_argument("--grain", choices=GRAINS, default="month")
-    run.add_argument("--periods", type=int, default=1)
+    run.add_argument("--periods", type=_periods, default=1, help=f"1 to {MAX_PERIODS}")
     run.add_argument("--by", action="append", default=[], help="breakdown dimension (repeatable)")
     run.add_argument("--metric", action="append", default=[], help="metric id (repeatable)")
     run.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_parser("schema", help="print the JSON Schema of metric files")
     return parser
+
+
+def _periods(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= MAX_PERIODS:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_PERIODS}")
+    return value
 
 
 def _lang(args: argparse.Namespace, config: Config | None) -> str:
@@ -93,7 +104,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if errors else 0
 
 
-def _json(results: Results, as_of: dt.date, grain: str, lang: str) -> dict[str, object]:
+def _json(
+    results: Results, as_of: dt.date, grain: str, lang: str, config_errors: list[Problem]
+) -> dict[str, object]:
     dims = list(results.request.by)
     rows = [
         {
@@ -106,7 +119,19 @@ def _json(results: Results, as_of: dt.date, grain: str, lang: str) -> dict[str, 
         for row in results.values.iter_rows(named=True)
     ]
     errors = [{"metric": e.metric, **e.problem.as_dict(lang)} for e in results.errors]
-    return {"as_of": as_of.isoformat(), "grain": grain, "results": rows, "errors": errors}
+    named = {e.metric for e in results.errors}
+    errors += [
+        {"metric": None, **p.as_dict(lang)}
+        for p in config_errors
+        if not (p.subject_kind == "metric" and p.subject_id in named)
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "grain": grain,
+        "results": rows,
+        "errors": errors,
+        "skipped": [{"metric": m, "dimension": d} for m, d in results.skipped.items()],
+    }
 
 
 def _table(results: Results, config: Config, lang: str, grain: str) -> str:
@@ -163,23 +188,37 @@ def _compute(args: argparse.Namespace, out: TextIO) -> int:
     lang = _lang(args, config)
     for problem in config.problems:
         sys.stderr.write(problem.render(lang) + "\n")
+    known = sorted({d for m in config.metrics.values() for d in m.dimensions})
+    for dim in args.by:
+        if dim not in known:
+            hint = did_you_mean(dim, known)
+            text = _HEAD["unknown_dim"][lang].format(dim=dim, known=", ".join(known))
+            sys.stderr.write(
+                text
+                + (f" ({'ý bạn là' if lang == 'vi' else 'did you mean'} '{hint}'?)" if hint else "")
+                + "\n"
+            )
+            return 2
     as_of = args.as_of or workspace.default_as_of()
     request = Request(
         as_of=as_of,
         grain=args.grain,
-        periods=max(1, args.periods),
+        periods=args.periods,
         by=tuple(args.by),
         metrics=tuple(args.metric) or None,
     )
     results = compute(config, workspace.catalog, request)
     if args.format == "json":
-        json.dump(_json(results, as_of, args.grain, lang), out, ensure_ascii=False, indent=2)
+        payload = _json(results, as_of, args.grain, lang, config.errors)
+        json.dump(payload, out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")
     elif args.format == "csv":
         results.values.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).write_csv(out)
+        for error in results.errors:
+            sys.stderr.write(error.problem.render(lang) + "\n")
     else:
         out.write(_table(results, config, lang, args.grain))
-    return 1 if results.errors else 0
+    return 1 if results.errors or config.errors else 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

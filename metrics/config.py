@@ -77,6 +77,7 @@ class Config:
     broken_metrics: dict[str, list[Problem]] = field(default_factory=dict)
     content_hash: str = ""
     compiled: dict[str, CompiledMetric] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)  # metric files that could not be read
 
     @property
     def themes(self) -> dict[str, Theme]:
@@ -208,10 +209,12 @@ def load_config(folder: Path | str) -> Config:
             for obj in _items(data, key, display_path(path), model, kind, problems):
                 keep(kind, into, obj)
 
+    unreadable: list[str] = []
     for path in sorted((folder / METRICS_DIR).glob("*.yaml")):
         files.append(path)
         data = _read(path, problems)
         if data is None:
+            unreadable.append(display_path(path))
             continue
         before = len(problems)
         for obj in _items(data, "metrics", display_path(path), Metric, "metric", problems):
@@ -240,6 +243,7 @@ def load_config(folder: Path | str) -> Config:
         problems=problems,
         broken_metrics=broken,
         content_hash=_hash_files(files),
+        unreadable=unreadable,
     )
     check_config(config, duplicates)
     config.problems.sort(key=lambda p: (p.location or Location(""), p.code))

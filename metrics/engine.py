@@ -34,6 +34,10 @@ register_messages(
             "vi": "không có chỉ số '{metric}'",
             "en": "there is no metric '{metric}'",
         },
+        "engine.unknown_metric_unreadable": {
+            "vi": "không có chỉ số '{metric}' (có thể nằm trong tệp bị lỗi: {files})",
+            "en": "there is no metric '{metric}' (it may be in a file that could not be read: {files})",
+        },
         "engine.no_dimension": {
             "vi": "không phân tích được theo '{dim}'",
             "en": "cannot be broken down by '{dim}'",
@@ -232,9 +236,12 @@ class _Run:
                 problem = config.broken_metrics[mid][0]
                 self.errors[mid] = MetricError(mid, problem)
             elif mid not in config.metrics:
+                code, params = "engine.unknown_metric", {"metric": mid}
+                if config.unreadable:
+                    code = "engine.unknown_metric_unreadable"
+                    params["files"] = ", ".join(config.unreadable)
                 self.errors[mid] = MetricError(
-                    mid,
-                    Problem("engine.unknown_metric", {"metric": mid}, None, "error", "metric", mid),
+                    mid, Problem(code, params, None, "error", "metric", mid)
                 )
             elif mid not in config.compiled:
                 self.errors[mid] = _metric_error(config.metrics[mid], mid, "invalid definition")

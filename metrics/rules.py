@@ -67,9 +67,33 @@ register_messages(
             "vi": "chỉ số tổng hợp từ chỉ số khác không có 'time' hay 'where'",
             "en": "a metric built from other metrics takes no 'time' or 'where'",
         },
-        "rule.source_location": {
-            "vi": "nguồn loại '{kind}' cần {need}",
-            "en": "a '{kind}' source needs {need}",
+        "rule.unknown_kind": {
+            "vi": "không có loại nguồn '{kind}' (các loại: {known})",
+            "en": "unknown source kind '{kind}' (kinds: {known})",
+        },
+        "rule.sql_location": {
+            "vi": "nguồn sql cần 'url' (địa chỉ cơ sở dữ liệu) hoặc 'path' (tệp SQLite), không dùng cả hai",
+            "en": "a sql source needs 'url' (a database URL) or 'path' (a SQLite file), not both",
+        },
+        "rule.sql_table": {
+            "vi": "nguồn sql cần 'table' hoặc 'query', không dùng cả hai",
+            "en": "a sql source needs 'table' or 'query', not both",
+        },
+        "rule.file_path": {
+            "vi": "nguồn loại '{kind}' cần 'path': tệp hoặc mẫu tệp trong thư mục dữ liệu",
+            "en": "a '{kind}' source needs 'path': a file or glob under the data root",
+        },
+        "rule.option_kind": {
+            "vi": "'{field}' không dùng cho nguồn loại '{kind}' (chỉ cho: {kinds})",
+            "en": "'{field}' does not apply to a '{kind}' source (only to: {kinds})",
+        },
+        "rule.percent_target": {
+            "vi": "mục tiêu {value} lớn hơn 1 với định dạng phần trăm: viết tỷ lệ dạng số thập phân (95% là 0.95)",
+            "en": "target {value} is above 1 for a percent: write the fraction (95% is 0.95)",
+        },
+        "rule.depends_on_broken": {
+            "vi": "dùng chỉ số '{ref}' đang bị lỗi",
+            "en": "uses metric '{ref}', which has errors",
         },
         "rule.inline_password": {
             "vi": "URL chứa mật khẩu trực tiếp: hãy dùng biến môi trường, ví dụ ${{TASKS_DB_PASSWORD}}",
@@ -176,38 +200,26 @@ def unit_references(config: Config) -> Iterator[Problem]:
             )
 
 
+# Which reading options and fields apply to which built-in kinds (a kind added later is not checked).
+_KIND_FIELDS: dict[str, frozenset[str]] = {
+    "delimiter": frozenset({"csv"}),
+    "encoding": frozenset({"csv"}),
+    "sheet": frozenset({"excel"}),
+    "json_lines": frozenset({"json"}),
+    "url": frozenset({"sql"}),
+    "table": frozenset({"sql"}),
+    "query": frozenset({"sql"}),
+    "time_column": frozenset({"sql"}),
+}
+_BUILT_IN_KINDS = frozenset({"csv", "parquet", "excel", "json", "sql"})
+
+
 def source_shape(config: Config) -> Iterator[Problem]:
-    """Each kind needs its own way of being found; columns named in the source must exist."""
+    """Each kind needs its own way of being found; names a source uses must exist."""
     for source in config.sources.values():
-        if source.kind == "sql":
-            if bool(source.url) == bool(source.path):
-                yield _problem(
-                    "rule.source_location",
-                    source,
-                    None,
-                    "source",
-                    kind="sql",
-                    need="'url' or 'path' (a SQLite file), not both",
-                )
-            if bool(source.table) == bool(source.query):
-                yield _problem(
-                    "rule.source_location",
-                    source,
-                    None,
-                    "source",
-                    kind="sql",
-                    need="'table' or 'query', not both",
-                )
-            if source.url and re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", source.url):
-                yield _problem("rule.inline_password", source, "url", "source", level="warning")
-        elif not source.path:
-            yield _problem(
-                "rule.source_location", source, None, "source", kind=source.kind, need="'path'"
-            )
-        named = [("freshness", source.freshness.column)] + [
-            ("unit_columns", c) for c in source.unit_columns
-        ]
-        named.append(("time_column", source.time_column))
+        yield from _source_kind(source)
+        named = [("freshness", source.freshness.column), ("time_column", source.time_column)]
+        named += [("unit_columns", c) for c in source.unit_columns]
         for field, column in named:
             if column and column not in source.columns:
                 yield _problem(
@@ -219,6 +231,58 @@ def source_shape(config: Config) -> Iterator[Problem]:
                     source=source.id,
                     suggestion=did_you_mean(column, source.columns),
                 )
+        for field, column in (
+            ("freshness", source.freshness.column),
+            ("time_column", source.time_column),
+        ):
+            declared = source.columns.get(column or "")
+            if declared and declared.type not in ("date", "datetime"):
+                yield _problem(
+                    "rule.time_not_date", source, field, "source", column=column, type=declared.type
+                )
+
+
+def _source_kind(source: SourceSpec) -> Iterator[Problem]:
+    from sources.connectors import KINDS
+
+    if source.kind not in KINDS:
+        yield _problem(
+            "rule.unknown_kind",
+            source,
+            "kind",
+            "source",
+            kind=source.kind,
+            known=", ".join(sorted(KINDS)),
+            suggestion=did_you_mean(source.kind, KINDS),
+        )
+        return
+    if source.kind == "sql":
+        if bool(source.url) == bool(source.path):
+            yield _problem("rule.sql_location", source, None, "source")
+        if bool(source.table) == bool(source.query):
+            yield _problem("rule.sql_table", source, None, "source")
+        if source.url and re.search(r"://[^/@:]+:(?!\$\{)[^@/]+@", source.url):
+            yield _problem("rule.inline_password", source, "url", "source", level="warning")
+    elif not source.path:
+        yield _problem("rule.file_path", source, None, "source", kind=source.kind)
+    if source.kind not in _BUILT_IN_KINDS:
+        return
+    given = {
+        **source.model_dump(exclude_defaults=True),
+        **source.options.model_dump(exclude_none=True),
+    }
+    for field, kinds in _KIND_FIELDS.items():
+        if field in given and source.kind not in kinds:
+            where = source.options if field in type(source.options).model_fields else source
+            yield _problem(
+                "rule.option_kind",
+                where,
+                field,
+                "source",
+                field=field,
+                kind=source.kind,
+                kinds=", ".join(sorted(kinds)),
+            )
 
 
 def metric_references(config: Config) -> Iterator[Problem]:
@@ -236,6 +300,13 @@ def metric_references(config: Config) -> Iterator[Problem]:
             )
         if metric.target is not None and metric.direction is None:
             yield _broken(config, metric, "rule.target_without_direction", "target")
+        if metric.format == "percent":
+            for value in _target_values(metric):
+                if value > 1:
+                    yield _problem(
+                        "rule.percent_target", metric, "target", "metric", "warning", value=value
+                    )
+                    break
         if metric.source is None:
             if "metric(" not in metric.value:
                 yield _broken(config, metric, "rule.no_source", "value")
@@ -287,6 +358,17 @@ def metric_references(config: Config) -> Iterator[Problem]:
                     source=source.id,
                     suggestion=did_you_mean(column, source.columns),
                 )
+
+
+def _target_values(metric: Metric) -> list[float]:
+    target = metric.target
+    if target is None:
+        return []
+    if isinstance(target, (int, float)):
+        return [float(target)]
+    if isinstance(target, dict):
+        return list(target.values())
+    return [target.value, target.start.value]
 
 
 def _broken(
@@ -361,6 +443,15 @@ def derived_metrics(config: Config) -> Iterator[Problem]:
                 )
                 compiled.pop(metric_id, None)
                 break
+    changed = True
+    while changed:  # a metric built on a broken one is broken too, however deep
+        changed = False
+        for item in list(compiled.values()):
+            ref = next((r for r in sorted(item.value.metrics) if r in config.broken_metrics), None)
+            if ref is not None:
+                yield _broken(config, item.metric, "rule.depends_on_broken", "value", ref=ref)
+                compiled.pop(item.metric.id, None)
+                changed = True
     for cycle in _cycles({mid: set(c.value.metrics) for mid, c in compiled.items()}):
         path = " → ".join([*cycle, cycle[0]])
         for mid in cycle:
@@ -411,10 +502,13 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def boards(config: Config) -> Iterator[Problem]:
     known = set(config.metrics) | set(config.broken_metrics)
+    # With a metrics file unreadable, a metric a board names may well be in it: that file's own
+    # error is the one to fix, not one echo per slide.
+    complete = not config.unreadable
     for board in config.boards.values():
         for slide in board.slides:
             for metric_id in slide.metrics:
-                if metric_id not in known:
+                if metric_id not in known and complete:
                     yield _slide_problem(board, slide, "metrics", "metric", metric_id, known)
             if slide.theme and slide.theme not in config.themes:
                 yield _slide_problem(
@@ -425,7 +519,7 @@ def boards(config: Config) -> Iterator[Problem]:
             chart = slide.chart
             if chart is None:
                 continue
-            if chart.metric not in known:
+            if chart.metric not in known and complete:
                 yield _slide_problem(board, chart, "metric", "metric", chart.metric, known)
                 continue
             metric = config.metrics.get(chart.metric)

@@ -15,9 +15,20 @@ from zoneinfo import ZoneInfo
 
 from metrics.config import Config, load_config
 from sources.catalog import Catalog
+from sources.problems import ConfigError, Problem, register_messages
+
+register_messages(
+    {
+        "workspace.not_demo_folder": {
+            "vi": "không tạo dữ liệu mẫu vào '{path}' vì thư mục đã có dữ liệu khác (ví dụ '{example}'); "
+            "đặt 'demo: false' hoặc chọn data_root khác",
+            "en": "not generating the demo into '{path}': it already holds other data (e.g. '{example}'); "
+            "set 'demo: false' or choose another data_root",
+        },
+    }
+)
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
-DEMO_MARKER = ".complete"
 
 
 def default_config_dir() -> Path:
@@ -42,17 +53,35 @@ def ensure_demo_data(config: Config) -> bool:
     """Generate the demo data into the data root when the settings ask for it and it is missing.
 
     Returns True when data was generated. A half-generated folder (no completion marker) is
-    generated again.
+    generated again, but a folder holding anything the generator does not write is never
+    touched: real data must not be overwritten because ``demo: true`` was left on.
     """
-    if not config.settings.demo or (config.data_root / DEMO_MARKER).exists():
-        return False
-    from sources.demo import generate
+    from sources.demo import OUTPUTS, generate, is_current
 
-    generate(config.data_root)
+    if not config.settings.demo or is_current(config.data_root):
+        return False
+
+    root = config.data_root
+    foreign = sorted(
+        p.name
+        for p in (root.iterdir() if root.is_dir() else ())
+        if p.name not in OUTPUTS and not p.name.startswith(".tmp-")
+    )
+    if foreign:
+        raise ConfigError(
+            Problem(
+                "workspace.not_demo_folder",
+                {"path": str(root), "example": foreign[0]},
+                config.settings.field_loc("demo"),
+                subject_kind="settings",
+            )
+        )
+    generate(root)
     return True
 
 
 def open_workspace(folder: Path | str | None = None) -> Workspace:
     config = load_config(Path(folder) if folder else default_config_dir())
     ensure_demo_data(config)
-    return Workspace(config, Catalog(config.sources, config.data_root))
+    catalog = Catalog(config.sources, config.data_root, timezone=config.settings.timezone)
+    return Workspace(config, catalog)

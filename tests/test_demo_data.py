@@ -30,7 +30,7 @@ def load(out: Path) -> dict[str, pl.DataFrame]:
     con = sqlite3.connect(out / "r57.sqlite")
     try:
         frames = {
-            t: pl.read_database(f"SELECT * FROM {t}", con)
+            t: pl.read_database(f"SELECT * FROM {t}", con)  # noqa: S608 - fixed table names
             for t in ("tasks", "reports", "documents")
         }
     finally:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import polars as pl
 import pytest
-
-from metrics.periods import Period, period_start, periods_to, start_expr
-from collections import Counter
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from metrics.periods import Period, period_start, periods_to, start_expr
 from metrics.status import RATED, STATUSES, rollup_frame, status_expr
 
 _SEVERITY = {"on_track": 0, "at_risk": 1, "off_track": 2}

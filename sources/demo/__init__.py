@@ -5,7 +5,7 @@ budget, surveys and the data-sharing register, generated deterministically from 
 organisational units; ``units_yaml()`` renders them as ``config/units.yaml``.
 """
 
-from sources.demo.generate import generate
+from sources.demo.generate import OUTPUTS, generate, is_current
 from sources.demo.units import UNITS, Unit, units_yaml
 
-__all__ = ["UNITS", "Unit", "generate", "units_yaml"]
+__all__ = ["OUTPUTS", "UNITS", "Unit", "generate", "is_current", "units_yaml"]

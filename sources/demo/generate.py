@@ -34,6 +34,10 @@ from sources.demo.traits import draw_traits
 from sources.demo.writers import write_csv, write_excel, write_parquet, write_sqlite
 
 MARKER = ".complete"
+# Bumped whenever the generated tables change shape, so an older demo folder is generated again.
+VERSION = 2
+# Everything generate() writes at the top of its folder; anything else there is not the demo's.
+OUTPUTS = frozenset({"r57.sqlite", "dossiers", "budget", "surveys.csv", "datasets.csv", MARKER})
 
 
 def _date_files(out: Path) -> None:
@@ -42,11 +46,21 @@ def _date_files(out: Path) -> None:
     File times are how some sources tell their freshness; a demo seen as of 14/11/2025 should not
     show files from the day it happened to be generated.
     """
-    delivered = dt.datetime.combine(clock.LAST_DAY, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    delivered = dt.datetime.combine(
+        clock.LAST_DAY, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
+    )
     stamp = delivered.timestamp()
     for path in out.rglob("*"):
         if path.is_file() and path.name != MARKER:
             os.utime(path, (stamp, stamp))
+
+
+def is_current(out: Path) -> bool:
+    """Whether ``out`` holds a complete demo of this version."""
+    try:
+        return json.loads((Path(out) / MARKER).read_text(encoding="utf-8")).get("version") == VERSION
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def generate(out: Path, *, scale: float = 1.0, seed: int = 57) -> dict[str, int]:
@@ -95,6 +109,6 @@ def generate(out: Path, *, scale: float = 1.0, seed: int = 57) -> dict[str, int]
     counts["datasets"] = datasets.height
 
     _date_files(out)
-    marker = {"seed": seed, "scale": scale, "rows": counts}
+    marker = {"seed": seed, "scale": scale, "rows": counts, "version": VERSION}
     write_text_atomic(out / MARKER, json.dumps(marker, sort_keys=True) + "\n")
     return counts
