@@ -139,30 +139,34 @@ def _problem(
 def _formula_location(metric: Metric, field: str, error: FormulaError) -> Location | None:
     """The position in the YAML file of the formula character the error points at.
 
-    The loader records where a value starts; a formula written inline (plain or quoted) continues
-    on that line, a block formula (``|`` or ``>``) starts on the next, one source line per line of
-    text. Reading the file's lines tells which case applies.
+    The loader records where a value starts. YAML joins the lines of a formula that runs over
+    several lines with one space (or a newline in a ``|`` block), so the offset into the formula
+    is walked line by line through the file: inline (plain or quoted) formulas start on the
+    value's own line, block formulas (``|``, ``>``) on the next.
     """
     base = metric.field_loc(field)
     if base is None:
         return None
-    offset = max(0, error.offset)
     try:
         lines = Path(base.file).read_text(encoding="utf-8").splitlines()
         first = lines[base.line - 1][base.column - 1 :]
     except (OSError, IndexError, UnicodeDecodeError):
-        return Location(base.file, base.line, base.column + offset)
-    if first[:1] in ("'", '"'):
-        return Location(base.file, base.line, base.column + 1 + offset)
-    if first[:1] not in ("|", ">"):
-        return Location(base.file, base.line, base.column + offset)
-    body = lines[base.line :]
-    indent = next((len(x) - len(x.lstrip()) for x in body if x.strip()), 0)
-    for number, line in enumerate(body, start=base.line + 1):
-        width = len(line.rstrip()) - indent
-        if offset <= width:
-            return Location(base.file, number, indent + offset + 1)
-        offset -= width + 1  # the newline or the folded space between lines
+        return Location(base.file, base.line, base.column + max(0, error.offset))
+    segments: list[tuple[int, int, str]] = []  # (line, column of its first character, text)
+    if first[:1] in ("|", ">"):
+        body = lines[base.line :]
+        indent = next((len(x) - len(x.lstrip()) for x in body if x.strip()), 0)
+        segments = [(n, indent + 1, x[indent:].rstrip()) for n, x in enumerate(body, base.line + 1)]
+    else:
+        quoted = 1 if first[:1] in ("'", '"') else 0
+        segments.append((base.line, base.column + quoted, first[quoted:].rstrip()))
+        for number, line in enumerate(lines[base.line :], base.line + 1):
+            segments.append((number, len(line) - len(line.lstrip()) + 1, line.strip()))
+    offset = max(0, error.offset)
+    for number, column, text in segments:
+        if offset <= len(text):
+            return Location(base.file, number, column + offset)
+        offset -= len(text) + 1  # the space or newline that joined the lines
     return base
 
 

@@ -46,6 +46,8 @@ metrics:
         ('    value: "share(chanel == \\"online\\")"\n', "6:19"),
         ("    value: >\n      count() +\n      share(chanel == 'x')\n", "8:13"),
         ("    value: |\n      count()\n        + share(chanel == 'x')\n", "8:17"),
+        ("    value: count() +\n      share(chanel == 'x')\n", "7:13"),
+        ('    value: "count() +\n      share(chanel == 1)"\n', "7:13"),
     ],
 )
 def test_unknown_column_names_file_line_column_and_suggests(tmp_path, monkeypatch, value, position):
