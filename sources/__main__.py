@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from sources.catalog import Catalog, SourceError
 from sources.health import STATUSES, SourceHealth
@@ -39,7 +39,7 @@ from sources.problems import (
     register_messages,
 )
 from sources.spec import SourceSpec
-from sources.specbase import Spec, parse_model
+from sources.specbase import Spec, invalid, parse_model
 from sources.yamlload import YList, load
 
 register_messages(
@@ -67,6 +67,10 @@ register_messages(
             "vi": "nguồn '{source}': {shown} dòng đầu (đã kiểm tra theo hợp đồng dữ liệu)",
             "en": "source '{source}': first {shown} rows (checked against the contract)",
         },
+        "cli.timezone": {
+            "vi": "không biết múi giờ '{got}' (ví dụ Asia/Ho_Chi_Minh)",
+            "en": "unknown time zone '{got}' (e.g. Asia/Ho_Chi_Minh)",
+        },
         "cli.demo_done": {
             "vi": "đã tạo dữ liệu mẫu trong {out}",
             "en": "demo data written to {out}",
@@ -88,6 +92,15 @@ class SourceSettings(Spec):
     timezone: str = "Asia/Ho_Chi_Minh"
     as_of: Literal["today"] | dt.date = "today"
     data_root: str = "data"  # relative to the configuration folder
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise invalid("cli.timezone", got=value) from None
+        return value
 
 
 class _SourcesFile(Spec):
@@ -115,6 +128,7 @@ class SourceConfig:
         return dt.datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def catalog(self) -> Catalog:
+        """The sources' catalogue, reading file times and aware datetimes in the city's zone."""
         return Catalog(self.sources, self.data_root, timezone=self.settings.timezone)
 
 
@@ -237,6 +251,9 @@ def _preview(args: argparse.Namespace, config: SourceConfig, lang: Lang) -> int:
         frame = config.catalog().frame(args.source).head(args.rows).collect()
     except SourceError as exc:
         print("\n".join(p.render(lang) for p in [*own, *exc.problems]))
+        return 1
+    except (pl.exceptions.PolarsError, OSError) as exc:  # a file changed since its check
+        print("\n".join([*(p.render(lang) for p in own), str(exc).strip()]))
         return 1
     print(message("cli.preview", lang, source=args.source, shown=frame.height))
     with pl.Config(tbl_rows=args.rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=240):

@@ -4,7 +4,9 @@ Reading a source means scanning it through its kind's connector, checking the co
 every row (``sources.contract``) and, for kinds kept in memory, holding the checked rows. The
 result is cached under the source's fingerprint (its definition plus its files' sizes and
 modification times, or a time-to-live bucket for a database reached by URL), so an unchanged
-file is read once and a touched one is read again.
+file is read once and a touched one is read again. The cache keeps the most recently used reads
+within a number of entries and an approximate memory budget (``DataFrame.estimated_size``): a SQL
+source filtered on a period is one entry per period asked for, and each is a full copy.
 
 A file can change while it is read (a CSV still being appended to). Its size and modification
 time are taken before and after the read; if they differ, the read is retried, and after a few
@@ -20,14 +22,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from sources import contract
-from sources.connectors import Kind, ReadContext, kind_for
+from sources.connectors import Kind, ReadContext, first_line, kind_for
 from sources.errors import SourceError
 from sources.health import SourceHealth, lateness
 from sources.paths import DataFile
@@ -46,6 +48,10 @@ register_messages(
             "vi": "đơn vị '{owner}' từ chối chia sẻ dữ liệu này: {reason_vi}",
             "en": "unit '{owner}' refuses to share this data: {reason_en}",
         },
+        "source.read_failed": {
+            "vi": "không đọc được nguồn: {detail}",
+            "en": "cannot read the source: {detail}",
+        },
         "file.changing": {
             "vi": "tệp thay đổi trong lúc đang đọc (đã thử {attempts} lần): có thể đang được ghi",
             "en": "the file changed while it was read ({attempts} attempts): it may still be "
@@ -54,6 +60,7 @@ register_messages(
     }
 )
 
+MAX_BYTES = 1_500_000_000  # default memory budget of the cache (approximate, in bytes)
 ATTEMPTS = 3  # reads of a file that keeps changing before giving up
 RETRY_PAUSE = 0.2  # seconds, doubled after each attempt
 Stamp = tuple[tuple[str, int, int], ...]  # (file, size, mtime in ns) per file
@@ -70,6 +77,11 @@ class _Entry:
     newest: dt.date | dt.datetime | None
     file_time: dt.datetime | None
     read_at: dt.datetime
+    size: int = 0  # approximate bytes held in memory (0 for a lazy scan or an error)
+    # newest freshness value at or before a day, per day asked for (see ``source_health``)
+    newest_by_day: dict[dt.date, dt.date | dt.datetime | None] = field(
+        default_factory=dict, compare=False
+    )
 
 
 def _stamp(files: list[DataFile]) -> Stamp:
@@ -95,18 +107,22 @@ class Catalog:
         timezone: str = "Asia/Ho_Chi_Minh",
         sql_ttl: float = 300.0,
         max_entries: int = 64,
+        max_bytes: int = MAX_BYTES,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """``timezone`` is the city's: file times and aware datetimes are read in it.
 
         ``sql_ttl`` is how long (seconds) a database read by URL is trusted; ``clock`` gives the
-        current time in seconds (tests pass their own).
+        current time in seconds (tests pass their own). The cache holds at most ``max_entries``
+        reads and about ``max_bytes`` bytes of rows, dropping the least recently used first; the
+        newest read is always kept, even when it alone is larger.
         """
         self.sources = dict(sources)
         self.data_root = Path(data_root).resolve()
         self.timezone = timezone
         self.sql_ttl = sql_ttl
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._zone = ZoneInfo(timezone)
         self._clock = clock
         self._cache: OrderedDict[tuple[str, object, object], _Entry] = OrderedDict()
@@ -124,8 +140,9 @@ class Catalog:
     ) -> pl.LazyFrame:
         """The source's rows typed per its contract; raise ``SourceError`` if it cannot be read.
 
-        ``since``/``until`` are a hint: a SQL source with a ``time_column`` filters its query on
-        them; other sources return every row and leave the filtering to the caller.
+        ``since``/``until`` are a hint: a SQL source with a ``time_column`` declared ``date`` or
+        ``datetime`` filters its query on them, widened by a day (``SqlKind.pushdown``); every
+        other source returns every row. Either way the caller filters the period exactly.
         """
         spec = self._spec(source_id)
         self._refuse(spec)
@@ -141,16 +158,34 @@ class Catalog:
         try:
             kind = kind_for(spec)
             files = kind.files(spec, self.data_root)
+            stamp = _stamp(files)
         except SourceError as exc:  # e.g. no file yet: a file appearing changes the answer
             return self._digest(spec, exc.render("en"))
-        return self._fingerprint(spec, _stamp(files))
+        except OSError as exc:
+            return self._digest(spec, first_line(exc))
+        return self._fingerprint(spec, stamp)
 
     def health(self, today: dt.date | None = None) -> list[SourceHealth]:
-        """Every source's health as of ``today`` (default: today in the catalogue's zone)."""
+        """Every source's health as of ``today`` (default: today in the catalogue's zone).
+
+        Never raises for a source's own failure: each one is a ``failed`` health instead.
+        """
         return [self.source_health(source_id, today) for source_id in self.sources]
 
     def source_health(self, source_id: str, today: dt.date | None = None) -> SourceHealth:
-        """One source's health as of ``today``; reading it (through the cache) if needed."""
+        """One source's health as of ``today``; reading it (through the cache) if needed.
+
+        Judged as of ``today`` (the end of that day), so a past day is seen as it was then:
+
+        - by a freshness column: the newest value at or before the end of ``today``; values after
+          it (data of later days, or planned dates) neither count as delivered nor are shown;
+        - by file time: a file written after ``today`` (the dashboard viewed as of a past day)
+          cannot be dated back, so the source counts as delivered (``ok``) and ``newest`` is that
+          file time as it is.
+
+        Raises ``SourceError`` only for an unknown ``source_id``; any failure to read the source
+        (its definition, its files, its data, the file system) is a ``failed`` health.
+        """
         spec = self._spec(source_id)
         today = today or dt.datetime.now(self._zone).date()
         try:
@@ -159,8 +194,13 @@ class Catalog:
             return SourceHealth(spec.id, spec.kind, "refused", problems=tuple(exc.problems))
         try:
             entry = self._load(spec, None, None)
+            newest_value = self._newest_until(spec, entry, today)
         except SourceError as exc:  # not even found (a missing file, an unknown kind)
             return SourceHealth(spec.id, spec.kind, "failed", problems=tuple(exc.problems))
+        except Exception as exc:  # noqa: BLE001 - a file-system surprise, a reader's own error:
+            # health reports every failure of a source rather than raising it
+            error = self._read_failed(spec, exc)
+            return SourceHealth(spec.id, spec.kind, "failed", problems=tuple(error.problems))
         if entry.error is not None:
             return SourceHealth(
                 spec.id,
@@ -171,7 +211,7 @@ class Catalog:
                 problems=tuple(entry.error.problems),
             )
         by_column = spec.freshness.column is not None
-        newest = entry.newest if by_column else entry.file_time
+        newest = newest_value if by_column else entry.file_time
         if newest is not None:
             status, late_by = lateness(
                 newest,
@@ -192,6 +232,33 @@ class Catalog:
             last_read=entry.read_at,
             late_by=late_by,
         )
+
+    def _newest_until(
+        self, spec: SourceSpec, entry: _Entry, today: dt.date
+    ) -> dt.date | dt.datetime | None:
+        """The newest freshness value at or before the end of ``today`` (see ``source_health``)."""
+        newest, name = entry.newest, spec.freshness.column
+        if newest is None or entry.frame is None or name is None:
+            return newest
+        if isinstance(newest, dt.datetime):
+            end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
+            if newest < end:
+                return newest
+            before_end = pl.col(name) < end
+        else:
+            if newest <= today:
+                return newest
+            before_end = pl.col(name) <= today
+        if today not in entry.newest_by_day:
+            if len(entry.newest_by_day) >= 64:
+                entry.newest_by_day.clear()
+            found = entry.frame.select(pl.col(name).filter(before_end).max()).collect().item()
+            entry.newest_by_day[today] = found
+        return entry.newest_by_day[today]
+
+    @staticmethod
+    def _read_failed(spec: SourceSpec, exc: BaseException) -> SourceError:
+        return SourceError.one(spec.id, "source.read_failed", spec.loc, detail=first_line(exc))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -247,19 +314,40 @@ class Catalog:
         with self._lock:
             source_lock = self._source_locks.setdefault(spec.id, threading.Lock())
         with source_lock:  # one read at a time per source: concurrent pages share it
-            files = kind.files(spec, self.data_root)
-            fingerprint = self._fingerprint(spec, _stamp(files))
+            try:
+                files = kind.files(spec, self.data_root)
+                fingerprint = self._fingerprint(spec, _stamp(files))
+            except OSError as exc:  # a file system surprise: a named, located error instead
+                raise self._read_failed(spec, exc) from None
             with self._lock:
                 entry = self._cache.get(key)
-            if entry is not None and entry.fingerprint == fingerprint:
-                return entry
-            entry = self._read(spec, kind, files, since, until)
-            with self._lock:
-                self._cache[key] = entry
-                self._cache.move_to_end(key)
-                while len(self._cache) > self.max_entries:
-                    self._cache.popitem(last=False)
+                if entry is not None and entry.fingerprint == fingerprint:
+                    self._cache.move_to_end(key)  # least recently used goes first
+                    return entry
+            try:
+                entry = self._read(spec, kind, files, since, until)
+            except OSError as exc:
+                raise self._read_failed(spec, exc) from None
+            self._store(key, entry)
             return entry
+
+    def _store(self, key: tuple[str, object, object], entry: _Entry) -> None:
+        """Cache a read, then drop the least recently used beyond the count and memory caps."""
+        with self._lock:
+            for other in [
+                other
+                for other, held in self._cache.items()
+                if other[0] == key[0] and held.fingerprint != entry.fingerprint
+            ]:
+                del self._cache[other]  # an older read of the same source: never used again
+            self._cache[key] = entry
+            self._cache.move_to_end(key)
+            total = sum(held.size for held in self._cache.values())
+            while len(self._cache) > 1 and (
+                len(self._cache) > self.max_entries or total > self.max_bytes
+            ):
+                _, dropped = self._cache.popitem(last=False)
+                total -= dropped.size
 
     def _read(
         self,
@@ -298,21 +386,24 @@ class Catalog:
 
     def _attempt(
         self, spec: SourceSpec, kind: Kind, ctx: ReadContext
-    ) -> tuple[pl.LazyFrame, contract.Report] | SourceError:
+    ) -> tuple[pl.LazyFrame, contract.Report, int] | SourceError:
         """One read: the checked frame and what the checks found, or why it failed.
 
         A kind kept in memory is collected once, and only the contract's columns are kept (the
         bad-value columns of the checks are dropped); otherwise the checks scan the files and the
-        frame stays a lazy scan.
+        frame stays a lazy scan, guarded so that a value gone bad since the check fails the query
+        rather than reading as null (``contract.guarded``).
         """
         output = [*spec.columns, *kind.extra_columns(spec)]
+        size = 0
         try:
             checked = kind.scan(spec, ctx)
             if kind.materialize:
                 rows = checked.collect()
-                checked, result = rows.lazy(), rows.select(output).lazy()
+                kept = rows.select(output)
+                checked, result, size = rows.lazy(), kept.lazy(), kept.estimated_size()
             else:
-                result = checked.select(output)
+                result = contract.guarded(checked, spec, kind.extra_columns(spec))
             row = contract.summary(checked, spec).collect(engine="streaming").row(0, named=True)
         except SourceError as exc:
             return exc
@@ -321,13 +412,13 @@ class Catalog:
         report = contract.findings(row, spec, ctx.locate)
         if report.problems:
             return SourceError(list(report.problems))
-        return result, report
+        return result, report, size
 
     def _entry(
         self,
         spec: SourceSpec,
         stamp: Stamp,
-        outcome: tuple[pl.LazyFrame, contract.Report] | SourceError,
+        outcome: tuple[pl.LazyFrame, contract.Report, int] | SourceError,
     ) -> _Entry:
         mtimes = [mtime for _, _, mtime in stamp if mtime >= 0]
         file_time = None
@@ -337,7 +428,7 @@ class Catalog:
         naive_time = file_time.replace(tzinfo=None) if file_time else None
         if isinstance(outcome, SourceError):
             return _Entry(fingerprint, None, outcome, None, None, naive_time, self._now())
-        frame, report = outcome
+        frame, report, size = outcome
         return _Entry(
             fingerprint,
             frame,
@@ -346,4 +437,5 @@ class Catalog:
             report.newest,
             naive_time,
             self._now(),
+            size,
         )

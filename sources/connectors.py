@@ -73,6 +73,13 @@ register_messages(
             "en": "the last line ({line}) is incomplete ({found} of {expected} fields, no line "
             "end): the file may still be being written",
         },
+        "file.extra_fields": {
+            "vi": "dòng {line} có {found} trường, nhiều hơn {expected} cột của dòng tiêu đề "
+            "(thừa dấu phân cách, hoặc một giá trị chứa dấu phân cách mà không đặt trong ngoặc "
+            "kép)",
+            "en": "line {line} has {found} fields, more than the {expected} columns of the header "
+            "(an extra separator, or a value holding the separator without quotes)",
+        },
         "file.unreadable": {
             "vi": "không đọc được tệp: {detail}",
             "en": "cannot read the file: {detail}",
@@ -136,6 +143,17 @@ _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Encodings Polars cannot read: the file is decoded here instead.
 _TEXT_CODECS = {"windows-1258": "cp1258", "latin1": "latin-1"}
 _TAIL_BYTES = 65536
+_UNESCAPED_COLON = re.compile(r"(?<!\\):")  # a colon SQLAlchemy would read as a parameter
+_ISO_DATETIME = ("%Y-%m-%d ", "%Y-%m-%dT")  # datetime formats whose text sorts as time
+
+
+def _read_only_session(dbapi_connection: object, record: object) -> None:
+    """Make a MySQL/MariaDB connection's transactions read-only from the start."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    try:
+        cursor.execute("SET SESSION TRANSACTION READ ONLY")
+    finally:
+        cursor.close()
 
 
 @dataclass(frozen=True)
@@ -157,7 +175,7 @@ class ReadContext:
         return Location(f"{shown}[{sheet}]" if sheet else shown)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -186,7 +204,7 @@ class Kind:
 
     def explain(self, spec: SourceSpec, ctx: ReadContext, exc: Exception) -> SourceError:
         """Turn a reader's failure while the rows were read into a located problem."""
-        return SourceError.one(spec.id, "file.unreadable", ctx.where, detail=_first_line(exc))
+        return SourceError.one(spec.id, "file.unreadable", ctx.where, detail=first_line(exc))
 
 
 KINDS: dict[str, Kind] = {}
@@ -310,7 +328,7 @@ class FileKind(Kind):
                     line=line,
                     byte=byte,
                 )
-        return SourceError.one(spec.id, "file.unreadable", where, detail=_first_line(exc))
+        return SourceError.one(spec.id, "file.unreadable", where, detail=first_line(exc))
 
 
 @register_kind("csv")
@@ -341,6 +359,40 @@ class CsvKind(FileKind):
             )
             frame = pl.read_csv(text.encode(), separator=separator, infer_schema=False).lazy()
         yield None, frame.with_row_index(ROW, offset=self.first_row)
+
+    def explain_file(
+        self, spec: SourceSpec, ctx: ReadContext, file: DataFile, exc: Exception
+    ) -> SourceError:
+        if "more fields" in str(exc):  # Polars names neither the line nor the counts
+            found = self._extra_fields(spec, file)
+            if found is not None:
+                line, fields, expected = found
+                return SourceError.one(
+                    spec.id,
+                    "file.extra_fields",
+                    ctx.locate(file.rel),
+                    line=line,
+                    found=fields,
+                    expected=expected,
+                )
+        return super().explain_file(spec, ctx, file, exc)
+
+    @staticmethod
+    def _extra_fields(spec: SourceSpec, file: DataFile) -> tuple[int, int, int] | None:
+        """The first record with more fields than the header: (its first line, fields, header's)."""
+        encoding = spec.options.encoding or "utf8"
+        codec = _TEXT_CODECS.get(encoding, "utf-8-sig")
+        with open(file.path, encoding=codec, errors="replace", newline="") as handle:
+            reader = csv.reader(handle, delimiter=spec.options.delimiter or ",")
+            header = next(reader, None)
+            if header is None:
+                return None
+            start = reader.line_num + 1
+            for record in reader:
+                if len(record) > len(header):
+                    return start, len(record), len(header)
+                start = reader.line_num + 1
+        return None
 
     @staticmethod
     def _check_last_line(
@@ -402,7 +454,7 @@ class ParquetKind(FileKind):
                 spec.id,
                 "file.bad_parquet",
                 ctx.locate(file.rel),
-                detail=_first_line(exc),
+                detail=first_line(exc),
             )
         return super().explain_file(spec, ctx, file, exc)
 
@@ -480,10 +532,19 @@ class JsonKind(FileKind):
 class SqlKind(Kind):
     """A table or a query in any database SQLAlchemy reaches; SQLite files by ``path``.
 
-    Queries are built with SQLAlchemy Core and bound parameters only. With a ``time_column``, the
-    period asked for is pushed into the query: ``>= :since`` and ``< :before``, where ``before`` is
-    the day after ``until`` when ``until`` is a date, so a datetime column keeps the whole last
-    day (``<= :until`` when ``until`` is a datetime).
+    Queries are built with SQLAlchemy Core and bound parameters only, and select the contract's
+    columns alone (quoted as the database needs), never ``*``. A staff ``query`` is wrapped as a
+    subquery with every colon escaped, so ``note = 'a:b'`` or ``x::int`` stays text rather than
+    becoming a bind parameter. Connections are read-only where the database allows it (SQLite
+    files opened ``mode=ro``; PostgreSQL read-only transactions; MySQL/MariaDB read-only
+    sessions), and nothing is ever committed.
+
+    With a ``time_column`` (see ``pushdown``), the period asked for is pushed into the query,
+    widened by one day on each side: ``>= :since`` (the day before ``since``) and ``< :before``
+    (two days after ``until`` when it is a date; ``<= :until``, a day after it, when it is a
+    datetime). The margin absorbs what a database compares differently from the catalogue
+    (time-zone-aware columns in the session's zone, text dates with ``T`` or a space); the
+    caller filters the period exactly.
     """
 
     watch_files = False  # the database keeps its reads consistent itself
@@ -501,19 +562,36 @@ class SqlKind(Kind):
         return [database, DataFile(database.rel + "-wal", wal)] if wal.is_file() else [database]
 
     def pushdown(self, spec: SourceSpec) -> bool:
-        return spec.time_column is not None
+        """Only on a ``date``/``datetime`` contract column the database orders as time.
+
+        The column's text format (``options.date_format``/``datetime_format``) must be unset or
+        ISO (year, month, day first): a SQLite file keeps dates as text compared as text, and
+        ``01/12/2025 < 31/10/2025`` there. Otherwise every row is read and the caller filters.
+        """
+        name = spec.time_column
+        column = spec.columns.get(name) if name else None
+        if column is None or column.type not in ("date", "datetime"):
+            return False
+        if column.type == "date":
+            return spec.options.date_format in (None, contract.DATE_FORMAT)
+        declared = spec.options.datetime_format
+        return declared is None or declared == "%Y-%m-%d" or declared.startswith(_ISO_DATETIME)
 
     def scan(self, spec: SourceSpec, ctx: ReadContext) -> pl.LazyFrame:
         if bool(spec.table) == bool(spec.query):
             raise SourceError.one(spec.id, "sql.target", spec.loc)
         engine, secrets = self._engine(spec, ctx)
         try:
+            # Closing the connection rolls its transaction back: nothing is ever committed.
             with engine.connect() as connection:
+                if engine.dialect.name == "postgresql":
+                    connection.execution_options(postgresql_readonly=True)
                 frame = pl.read_database(
                     self._select(spec, ctx), connection, infer_schema_length=None
                 )
         except SQLAlchemyError as exc:
-            detail = _first_line(exc.orig if getattr(exc, "orig", None) else exc)
+            self._check_columns(spec, ctx, engine)  # a missing column, named as the contract does
+            detail = first_line(exc.orig if getattr(exc, "orig", None) else exc)
             for secret in secrets:
                 detail = detail.replace(secret, "***")
             raise SourceError.one(spec.id, "sql.error", ctx.where, detail=detail) from None
@@ -523,29 +601,49 @@ class SqlKind(Kind):
         return contract.conform(raw, spec, ctx.where, timezone=ctx.timezone)
 
     def explain(self, spec: SourceSpec, ctx: ReadContext, exc: Exception) -> SourceError:
-        return SourceError.one(spec.id, "sql.error", ctx.where, detail=_first_line(exc))
+        return SourceError.one(spec.id, "sql.error", ctx.where, detail=first_line(exc))
 
     @staticmethod
-    def _select(spec: SourceSpec, ctx: ReadContext) -> sa.Select:
+    def _origin(spec: SourceSpec) -> sa.FromClause:
+        """The table, or the staff query as a subquery with its colons escaped (see the class)."""
         if spec.table:
             schema, _, name = spec.table.rpartition(".")
-            origin: sa.FromClause = sa.table(name, schema=schema or None)
-        else:
-            query = (spec.query or "").strip().rstrip(";")
-            origin = sa.text(query).columns().subquery("q")
-        select = sa.select(sa.literal_column("*")).select_from(origin)
-        if spec.time_column is None:
+            return sa.table(name, schema=schema or None)
+        query = (spec.query or "").strip().rstrip(";")
+        return sa.text(_UNESCAPED_COLON.sub(r"\\:", query)).columns().subquery("q")
+
+    def _select(self, spec: SourceSpec, ctx: ReadContext) -> sa.Select:
+        columns = [sa.column(name) for name in spec.columns]
+        select = sa.select(*columns).select_from(self._origin(spec))
+        if not self.pushdown(spec):
             return select
         column = sa.column(spec.time_column)
+        day = dt.timedelta(days=1)
         if ctx.since is not None:
             kind = sa.DateTime if isinstance(ctx.since, dt.datetime) else sa.Date
-            select = select.where(column >= sa.bindparam("since", ctx.since, type_=kind))
+            select = select.where(column >= sa.bindparam("since", ctx.since - day, type_=kind))
         if isinstance(ctx.until, dt.datetime):
-            select = select.where(column <= sa.bindparam("until", ctx.until, type_=sa.DateTime))
+            until = ctx.until + day
+            select = select.where(column <= sa.bindparam("until", until, type_=sa.DateTime))
         elif ctx.until is not None:
-            before = ctx.until + dt.timedelta(days=1)
+            before = ctx.until + 2 * day
             select = select.where(column < sa.bindparam("before", before, type_=sa.Date))
         return select
+
+    def _check_columns(self, spec: SourceSpec, ctx: ReadContext, engine: sa.Engine) -> None:
+        """After a failed read: raise the contract's missing-column error if that was the cause.
+
+        Asks for no rows (``WHERE 1 = 0``) to learn the columns the table or query has; says
+        nothing when that fails too (no such table, no connection) or no column is missing.
+        """
+        probe = sa.select(sa.literal_column("*")).select_from(self._origin(spec)).where(sa.false())
+        try:
+            with engine.connect() as connection:
+                found = list(connection.execute(probe).keys())
+        except SQLAlchemyError:
+            return
+        empty = pl.LazyFrame(schema={ROW: pl.UInt32, **dict.fromkeys(found, pl.String)})
+        contract.conform(empty, spec, ctx.where, timezone=ctx.timezone)
 
     @staticmethod
     def _engine(spec: SourceSpec, ctx: ReadContext) -> tuple[sa.Engine, list[str]]:
@@ -594,6 +692,8 @@ class SqlKind(Kind):
             engine = sa.create_engine(
                 url, poolclass=NullPool, connect_args=CONNECT_ARGS.get(backend, {})
             )
+            if backend in ("mysql", "mariadb"):
+                sa.event.listen(engine, "connect", _read_only_session)
         except (ImportError, NoSuchModuleError) as exc:
             module = getattr(exc, "name", None) or url.get_driver_name() or backend
             package = DRIVER_PACKAGES.get(backend, module)

@@ -187,8 +187,8 @@ def _convert(
 ) -> tuple[pl.Expr, pl.Expr]:
     """The typed column and its bad-value column (the original text of what did not convert)."""
     column = pl.col(name)
-    if dtype == pl.Null:
-        return pl.lit(None, DTYPES[target]), pl.lit(None, pl.String)
+    if dtype == pl.Null:  # every value empty (an all-null JSON/SQL column, an empty result)
+        return pl.lit(None, DTYPES[target]).alias(name), pl.lit(None, pl.String).alias(BAD + name)
     if dtype == pl.String:
         typed = _from_text(column, target, spec, cell_format)
         present = column.str.strip_chars().str.len_bytes() > 0
@@ -262,6 +262,30 @@ def _freshness_column(spec: SourceSpec) -> str | None:
             column=name,
         )
     return name
+
+
+def guarded(checked: pl.LazyFrame, spec: SourceSpec, extra: tuple[str, ...] = ()) -> pl.LazyFrame:
+    """The contract's columns (and ``extra``) of a checked scan, failing loudly on a bad value.
+
+    A source that is not kept in memory (Parquet) is checked once per fingerprint, then scanned
+    again by every query. Should a file be replaced between the check and a scan while keeping
+    its size and modification time (coarse file-system clocks), the conversions of ``conform``
+    would quietly turn its bad values into nulls. So each column carries a guard: a strict cast
+    to a number of a text that can never be one, computed only where a value did not convert (or
+    is empty in a required column). A clean row costs a null; a bad one makes the query fail at
+    collect time with an error naming the source, the column and the value, never a silent null.
+    """
+    exprs: list[pl.Expr] = []
+    for name, column in spec.columns.items():
+        bad = pl.col(BAD + name)
+        broken = bad.is_not_null()
+        if not column.nullable:
+            broken = broken | pl.col(name).is_null()
+        marker = f"source '{spec.id}', column '{name}': value broke the contract after its check: "
+        shown = pl.when(broken).then(pl.coalesce(bad, pl.lit("(empty)")))
+        guard = (pl.lit(marker) + shown).cast(pl.Int64, strict=True)
+        exprs.append(pl.when(guard.is_null()).then(pl.col(name)).alias(name))
+    return checked.select(*exprs, *extra)
 
 
 def summary(checked: pl.LazyFrame, spec: SourceSpec) -> pl.LazyFrame:

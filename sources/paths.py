@@ -9,6 +9,7 @@ Excel lock files (``~$name``) never match a glob: they are temporaries, not data
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -47,6 +48,14 @@ register_messages(
             "vi": "'{path}' không phải là một tệp",
             "en": "'{path}' is not a file",
         },
+        "path.link_loop": {
+            "vi": "'{path}' là liên kết vòng (trỏ lại chính nó) trong thư mục dữ liệu {root}",
+            "en": "'{path}' is a link loop (it leads back to itself) under the data folder {root}",
+        },
+        "path.os_error": {
+            "vi": "không truy cập được '{path}' trong {root}: {detail}",
+            "en": "cannot access '{path}' under {root}: {detail}",
+        },
     }
 )
 
@@ -76,6 +85,10 @@ def display(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _os_detail(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
 def _hidden(name: str) -> bool:
     return name.startswith((".", "~$"))
 
@@ -95,8 +108,9 @@ def resolve(
     """The files ``pattern`` (a path or a glob) names under ``root``, sorted by name.
 
     Raises ``SourceError`` (located at ``where``, the YAML position of the path) for a URL, a
-    ``..`` step, an absolute path or a link leading out of the root, a missing file, or a glob
-    that matches nothing.
+    ``..`` step, an absolute path or a link leading out of the root, a link loop, a file or
+    folder the system refuses to open, a missing file, or a glob that matches nothing; never a
+    bare ``OSError``.
     """
     base = root.resolve()
 
@@ -114,19 +128,30 @@ def resolve(
             raise fail("path.outside", path=pattern)
         pure = inside
     glob = is_glob(str(pure))
-    if glob:
-        candidates = [path for path in base.glob(str(pure)) if not _hidden(path.name)]
-    else:
-        candidates = [base / pure]
+    try:
+        if glob:
+            candidates = sorted(p for p in base.glob(str(pure)) if not _hidden(p.name))
+        else:
+            candidates = [base / pure]
+    except OSError as exc:  # an unreadable folder met on the way
+        raise fail("path.os_error", path=pattern, detail=_os_detail(exc)) from None
     files = []
     for candidate in candidates:
         rel = candidate.relative_to(base).as_posix()
-        real = candidate.resolve()
-        if not real.is_relative_to(base):
-            raise fail("path.link_escape", path=rel)
-        if not glob and not real.exists():
-            raise fail("path.not_found", path=pattern)
-        if real.is_file():
+        try:
+            real = candidate.resolve()
+            if not real.is_relative_to(base):
+                raise fail("path.link_escape", path=rel)
+            if not glob and not real.exists():
+                raise fail("path.not_found", path=pattern)
+            is_file = real.is_file()
+        except RuntimeError:  # Python < 3.13 reports a link loop so
+            raise fail("path.link_loop", path=rel) from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise fail("path.link_loop", path=rel) from None
+            raise fail("path.os_error", path=rel, detail=_os_detail(exc)) from None
+        if is_file:
             files.append(DataFile(rel, real))
         elif not glob:
             raise fail("path.not_file", path=pattern)

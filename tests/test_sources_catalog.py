@@ -257,3 +257,81 @@ def test_concurrent_writer_rows_are_whole_or_reported(
     assert sum(outcomes.values()) > 10
     final = catalog(root, spec).frame("s").collect()
     assert final["unit"].to_list() == list(range(1, final.height + 1))
+
+
+# -- the cache's bounds ---------------------------------------------------------------------------
+
+
+def test_the_cache_is_bounded_by_memory_least_recently_used_first(
+    root: Path, reads: Counter[str]
+) -> None:
+    rows = "".join(f"so_{i},{i}\n" for i in range(2000))
+    for name in "abc":
+        (root / f"{name}.csv").write_text("unit,score\n" + rows)
+    specs = [source(name, path=f"{name}.csv") for name in "abc"]
+    size = catalog(root, specs[0]).frame("a").collect().estimated_size()
+    reads.clear()
+    books = catalog(root, *specs, max_bytes=2 * size + size // 2)  # room for two sources
+    for name in "abacab":
+        books.frame(name)
+    # 'a' is used again before 'c' comes in, so 'b' (least recently used) goes, then 'c'
+    assert reads == {"a.csv": 1, "b.csv": 2, "c.csv": 1}
+
+
+def test_the_cache_keeps_its_entry_count_cap(root: Path, reads: Counter[str]) -> None:
+    for name in "ab":
+        (root / f"{name}.csv").write_text("unit,score\nx,1\n")
+    books = catalog(root, source("a", path="a.csv"), source("b", path="b.csv"), max_entries=1)
+    for name in "aba":
+        books.frame(name)
+    assert reads == {"a.csv": 2, "b.csv": 1}
+
+
+def test_a_source_larger_than_the_budget_is_still_kept_alone(
+    root: Path, reads: Counter[str]
+) -> None:
+    (root / "a.csv").write_text("unit,score\nx,1\n")
+    books = catalog(root, source("a", path="a.csv"), max_bytes=1)
+    frame = books.frame("a")
+    assert books.frame("a") is frame
+    assert reads == {"a.csv": 1}
+
+
+# -- failures of the file system never escape health ----------------------------------------------
+
+
+def test_a_file_system_error_is_a_failed_health_and_a_source_error(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "a.csv").write_text("unit,score\nx,1\n")
+
+    def refused(self: FileKind, spec: SourceSpec, root: Path) -> list[DataFile]:
+        raise PermissionError(13, "Permission denied", str(root / "a.csv"))
+
+    monkeypatch.setattr(CsvKind, "files", refused)
+    books = catalog(root, source(path="a.csv"), source("fine", kind="json", path="x.json"))
+    [health, other] = books.health()
+    assert health.status == "failed"
+    assert [p.render("en") for p in health.problems] == [
+        f"error: source 's': cannot read the source: [Errno 13] Permission denied: '{root}/a.csv'"
+    ]
+    assert other.status == "failed"  # no such file: its own, ordinary error
+    with pytest.raises(SourceError) as caught:
+        books.frame("s")
+    assert lines(caught.value) == [p.render("en") for p in health.problems]
+    assert len(books.fingerprint("s")) == 20
+
+
+def test_an_unexpected_reader_error_is_a_failed_health(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "a.csv").write_text("unit,score\nx,1\n")
+
+    def broken(self: CsvKind, spec: SourceSpec, ctx: ReadContext) -> pl.LazyFrame:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(CsvKind, "scan", broken)
+    [health] = catalog(root, source(path="a.csv")).health()
+    assert health.status == "failed"
+    assert health.error is not None
+    assert health.error.render("en") == "error: source 's': cannot read the source: reader bug"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -118,7 +119,7 @@ def test_check_reports_each_problem_and_still_reads_the_healthy(config: Path) ->
         "",
         "source          kind     status   rows  newest      late (days)",
         "surveys         csv      ok       2     2025-10-30  0",
-        "tasks           sql      ok       2     2025-11-20  0",
+        "tasks           sql      ok       2     2025-11-13  0",  # 20/11 is after the as-of day
         "dossiers        parquet  failed   -     -           -",
         "budget          excel    failed   -     -           -",
         "health_records  sql      refused  -     -           -",
@@ -262,3 +263,39 @@ def test_demo_writes_into_the_data_folder(
     assert f"đã tạo dữ liệu mẫu trong {config / 'data'}" in out
     assert main(["demo", "--config", str(config), "--out", str(config / "elsewhere")]) == 0
     assert calls[-1] == (config / "elsewhere", 1.0, 57)
+
+
+def test_check_never_ends_in_a_traceback(config: Path) -> None:
+    os.symlink("loop.csv", config / "data" / "surveys" / "loop.csv")  # a link to itself
+    result = run("check", "--config", str(config), "--lang", "en")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "surveys         csv      failed   -     -           -" in result.stdout
+    assert "error: source 'surveys': 'surveys/loop.csv' is a link loop" in result.stdout
+    assert "tasks           sql      ok" in result.stdout  # the others are still checked
+
+
+def test_check_reads_file_times_in_the_settings_time_zone(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SOURCES.replace("    freshness: {column: answered_on, cadence: monthly, day: 5}\n", "")
+    (config / "sources.yaml").write_text(text[: text.index("  - id: tasks")])
+    written = dt.datetime(2025, 11, 13, 20, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(config / "data" / "surveys" / "2025-10.csv", (written, written))
+    newest = {}
+    for zone in ("UTC", "Asia/Ho_Chi_Minh"):
+        (config / "settings.yaml").write_text(SETTINGS + f"timezone: {zone}\n")
+        main(["check", "--config", str(config), "--format", "json"])
+        newest[zone] = json.loads(capsys.readouterr().out)["sources"][0]["newest"]
+    assert newest == {"UTC": "2025-11-13T20:00:00", "Asia/Ho_Chi_Minh": "2025-11-14T03:00:00"}
+
+
+def test_an_unknown_time_zone_is_a_settings_problem(config: Path) -> None:
+    (config / "settings.yaml").write_text(SETTINGS + "timezone: Asia/Hanoi\n")
+    result = run("check", "--config", str(config), "--lang", "en")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip() == (
+        f"{config}/settings.yaml:7:11: error: settings: unknown time zone 'Asia/Hanoi' "
+        "(e.g. Asia/Ho_Chi_Minh)"
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from sources import contract
 from sources.errors import SourceError
 from tests.sources_support import AS_OF, catalog, lines, source, write_workbook
 
@@ -210,11 +212,29 @@ def test_wrong_encoding(root: Path) -> None:
     ]
 
 
-def test_a_row_longer_than_the_header(root: Path) -> None:
-    (root / "w.csv").write_text("unit,score\na,1\nb,2,3\n")
-    [line] = errors(root, path="w.csv")
-    assert line.startswith(
-        f"{root}/w.csv: error: source 'budget': cannot read the file: found more fields"
+def test_a_row_longer_than_the_header_names_its_line(root: Path) -> None:
+    # the quoted value on lines 3-4 holds a comma and a line end: it is one field, not two
+    (root / "w.csv").write_text('unit,score\na,1\n"b,\nc",2\nd,3,4\ne,5\n')
+    with pytest.raises(SourceError) as caught:
+        catalog(root, source("budget", path="w.csv")).frame("budget")
+    assert lines(caught.value) == [
+        f"{root}/w.csv: error: source 'budget': line 5 has 3 fields, more than the 2 columns of "
+        "the header (an extra separator, or a value holding the separator without quotes)"
+    ]
+    assert lines(caught.value, "vi") == [
+        f"{root}/w.csv: error: nguồn 'budget': dòng 5 có 3 trường, nhiều hơn 2 cột của dòng "
+        "tiêu đề (thừa dấu phân cách, hoặc một giá trị chứa dấu phân cách mà không đặt trong "
+        "ngoặc kép)"
+    ]
+
+
+def test_a_row_longer_than_the_header_in_windows_1258(root: Path) -> None:
+    text = "unit;score\nSơ\u0309 Y tê\u0301;1\nSơ\u0309 Tư pháp;2;3\n"  # tones as combining marks
+    (root / "w.csv").write_bytes(text.encode("cp1258"))
+    [line] = errors(root, path="w.csv", options={"delimiter": ";", "encoding": "windows-1258"})
+    assert line == (
+        f"{root}/w.csv: error: source 'budget': line 3 has 3 fields, more than the 2 columns of "
+        "the header (an extra separator, or a value holding the separator without quotes)"
     )
 
 
@@ -277,3 +297,54 @@ def test_only_the_broken_source_fails(root: Path) -> None:
         f"{root}/bad.csv: error: source 'bad': column 'score': value 'one' (row 2) is not a "
         "number (int)"
     )
+
+
+def test_an_all_null_column_reads_as_nulls_of_its_type(root: Path) -> None:
+    records = [{"unit": "a", "score": 1, "note": None, "due": None}] * 2
+    (root / "r.json").write_text(json.dumps(records))
+    columns = {"unit": "str", "score": "int", "note": "str?", "due": "date?"}
+    frame = catalog(root, source(kind="json", path="r.json", columns=columns)).frame("s").collect()
+    assert frame.schema == pl.Schema(
+        {
+            "unit": pl.String,
+            "score": pl.Int64,
+            "note": pl.String,
+            "due": pl.Date,
+            "_file": pl.String,
+        }
+    )
+    assert frame["due"].to_list() == [None, None]
+    # a required column that is entirely empty is the contract's error, not a crash
+    assert errors(root, kind="json", path="r.json", columns={"unit": "str", "due": "date"}) == [
+        (
+            f"{root}/r.json: error: source 'budget': column 'due': empty value (row 1) in a column "
+            "that may not be empty (2 empty; declare 'date?' to allow it)"
+        )
+    ]
+
+
+def test_a_parquet_file_swapped_after_its_check_fails_loudly(root: Path) -> None:
+    """A file replaced unseen (same size and time) after its check: bad values fail the query."""
+    path = root / "t.parquet"
+    pl.DataFrame({"unit": ["a", "b"], "score": [1.0, 2.0]}).write_parquet(path)
+    books = catalog(root, source(kind="parquet", path="t.parquet"))
+    frame = books.frame("s")
+    assert frame.collect()["score"].to_list() == [1, 2]
+    before = path.stat()
+    pl.DataFrame({"unit": ["a", "b"], "score": [1.0, 2.5]}).write_parquet(path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert books.frame("s") is frame  # the swap went unseen: no new check
+    with pytest.raises(pl.exceptions.PolarsError, match=r"source 's', column 'score'.*2\.5"):
+        frame.select("score").collect()
+    with pytest.raises(pl.exceptions.PolarsError, match="column 'score'"):
+        frame.filter(pl.col("unit") == "b").collect()
+
+
+def test_a_guarded_scan_fails_on_an_empty_required_value() -> None:
+    spec = source(columns={"unit": "str", "score": "int?"})
+    raw = pl.LazyFrame({"_row": [1, 2], "unit": ["a", None], "score": [1, None]})
+    checked = contract.conform(raw, spec, None, timezone="Asia/Ho_Chi_Minh")
+    assert contract.guarded(checked, spec).select("score").collect()["score"].to_list() == [1, None]
+    with pytest.raises(pl.exceptions.PolarsError, match=r"column 'unit'.*\(empty\)"):
+        contract.guarded(checked, spec).collect()

@@ -201,3 +201,57 @@ def test_a_freshness_column_must_be_a_date(root: Path) -> None:
         "error: source 's': freshness column 'submitted_on' must be a date or datetime column "
         "of the contract"
     )
+
+
+def test_health_as_of_a_past_day_ignores_later_values(root: Path) -> None:
+    (root / "later.csv").write_text(
+        "unit,submitted_on,at\n"
+        "a,2025-11-10,2025-11-14 23:30:00\n"
+        "b,2025-11-20,2025-11-15 00:00:00\n"
+        "c,2026-01-31,2025-11-20 08:00:00\n"
+    )
+    columns = {"unit": "str", "submitted_on": "date", "at": "datetime"}
+    books = catalog(
+        root,
+        source(
+            "dates",
+            path="later.csv",
+            columns=columns,
+            freshness={"column": "submitted_on", "cadence": "daily"},
+        ),
+        source(
+            "times",
+            path="later.csv",
+            columns=columns,
+            freshness={"column": "at", "cadence": "daily"},
+        ),
+    )
+    health = {item.id: item for item in books.health(AS_OF)}
+    # as of 14/11 the data of 20/11 did not exist: 11/11 (due 12/11) and 12/11 are missing
+    assert (health["dates"].status, health["dates"].newest, health["dates"].late_by) == (
+        "stale",
+        D(2025, 11, 10),
+        2,
+    )
+    assert (health["times"].status, health["times"].newest) == (
+        "ok",
+        dt.datetime(2025, 11, 14, 23, 30),
+    )
+    later = {item.id: item for item in books.health(D(2025, 11, 25))}
+    assert (later["dates"].status, later["dates"].newest) == ("stale", D(2025, 11, 20))
+    assert later["times"].newest == dt.datetime(2025, 11, 20, 8)
+    early = {item.id: item for item in books.health(D(2025, 11, 1))}
+    assert (early["dates"].status, early["dates"].newest, early["dates"].late_by) == (
+        "stale",
+        None,
+        None,
+    )
+
+
+def test_a_file_written_after_the_day_counts_as_delivered(root: Path) -> None:
+    written = dt.datetime(2025, 12, 3, 9, 0)
+    stamp = written.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
+    os.utime(root / "reports.csv", (stamp, stamp))
+    spec = source(path="reports.csv", columns={"unit": "str"}, freshness={"cadence": "daily"})
+    [health] = catalog(root, spec).health(AS_OF)
+    assert (health.status, health.newest, health.late_by) == ("ok", written, 0)

@@ -121,3 +121,17 @@ def test_catalog_reports_path_problems_at_the_yaml_position(root: Path) -> None:
     health = catalog(root, spec).health()[0]
     assert health.status == "failed"
     assert health.error is not None and health.error.code == "path.parent"
+
+
+def test_a_link_loop_is_a_source_error_naming_the_link(root: Path) -> None:
+    os.symlink("loop.csv", root / "drops" / "loop.csv")  # a link to itself
+    os.symlink("ping.csv", root / "drops" / "pong.csv")
+    os.symlink("pong.csv", root / "drops" / "ping.csv")
+    loop = f"error: source 's': 'drops/loop.csv' is a link loop (it leads back to itself) under the data folder {root}"
+    assert resolve_error(root, "drops/*.csv") == loop
+    assert resolve_error(root, "drops/loop.csv") == loop
+    assert resolve_error(root, "drops/p*.csv").startswith(
+        "error: source 's': 'drops/ping.csv' is a link loop"
+    )
+    [health] = catalog(root, source(path="drops/*.csv")).health()
+    assert (health.status, health.error and health.error.code) == ("failed", "path.link_loop")

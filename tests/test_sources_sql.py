@@ -176,8 +176,135 @@ def test_sqlite_query_and_time_pushdown_with_bound_parameters(
     # the whole of 14/11 is kept: until a date means up to the end of that day
     assert frame.collect()["id"].to_list() == [3]
     assert "done_at >= ?" in statements[-1][0] and "done_at < ?" in statements[-1][0]
-    assert_bound(statements, "2025-11-01", "2025-11-15")
+    # widened by a day on each side; the engine filters the period exactly
+    assert_bound(statements, "2025-10-31", "2025-11-16")
     assert books.frame("tasks").collect()["id"].to_list() == [1, 3]
+
+
+def test_sqlite_pushdown_widens_by_a_day_and_reads_only_the_contract_columns(
+    root: Path, sqlite_db: Path, statements: list[tuple[str, object]]
+) -> None:
+    spec = source(
+        "tasks",
+        kind="sql",
+        path="r57.sqlite",
+        table="tasks",
+        time_column="deadline",
+        columns={"id": "int", "deadline": "date"},
+    )
+    frame = catalog(root, spec).frame(
+        "tasks", since=dt.datetime(2025, 10, 31, 8), until=dt.datetime(2025, 11, 13, 17)
+    )
+    assert frame.collect()["id"].to_list() == [2, 3]  # 14/11: after until, within the margin
+    statement = statements[-1][0]
+    assert statement.startswith("SELECT id, deadline \nFROM tasks \nWHERE")
+    assert "*" not in statement and "budget" not in statement
+    assert_bound(statements, "2025-10-30 08:00:00.000000", "2025-11-14 17:00:00.000000")
+
+
+@pytest.mark.parametrize(
+    ("columns", "options"),
+    [
+        ({"id": "int", "deadline": "str"}, {}),  # not a date column
+        ({"id": "int", "deadline": "date"}, {"date_format": "%d/%m/%Y"}),  # text not in ISO order
+        ({"id": "int", "unit": "str"}, {}),  # not in the contract
+    ],
+)
+def test_no_pushdown_unless_the_time_column_sorts_as_time(
+    root: Path,
+    sqlite_db: Path,
+    statements: list[tuple[str, object]],
+    columns: dict[str, str],
+    options: dict[str, str],
+) -> None:
+    con = sqlite3.connect(sqlite_db)
+    day_first = options.get("date_format") == "%d/%m/%Y"
+    con.execute("UPDATE tasks SET deadline = strftime('%d/%m/%Y', deadline) WHERE ?", (day_first,))
+    con.commit()
+    con.close()
+    spec = source(
+        "tasks",
+        kind="sql",
+        path="r57.sqlite",
+        table="tasks",
+        time_column="deadline",
+        columns=columns,
+        options=options,
+    )
+    frame = catalog(root, spec).frame(
+        "tasks", since=dt.date(2025, 11, 1), until=dt.date(2025, 11, 14)
+    )
+    assert frame.collect()["id"].to_list() == [1, 2, 3, 4]  # every row: the caller filters
+    assert "WHERE" not in statements[-1][0]
+
+
+def test_sqlite_query_with_colons_in_its_text(root: Path, sqlite_db: Path) -> None:
+    spec = source(
+        "tasks",
+        kind="sql",
+        path="r57.sqlite",
+        query="SELECT id, 'a:b' AS note, unit || ':' || id AS code FROM tasks "
+        "WHERE done_at IS NULL OR done_at >= '2025-11-14 23:30:00' AND unit <> ':x'",
+        columns={"id": "int", "note": "str", "code": "str"},
+    )
+    assert catalog(root, spec).frame("tasks").collect().rows() == [
+        (2, "a:b", "so_tu_phap:2"),
+        (3, "a:b", "so_cong_thuong:3"),
+        (4, "a:b", "so_noi_vu:4"),
+    ]
+
+
+def test_sqlite_reads_only_the_contract_columns_quoted(
+    root: Path, statements: list[tuple[str, object]]
+) -> None:
+    con = sqlite3.connect(root / "r.sqlite")
+    con.execute('CREATE TABLE t ("order" INTEGER, "Group" TEXT, secret BLOB)')
+    con.execute("INSERT INTO t VALUES (1, 'x', x'00ff')")
+    con.commit()
+    con.close()
+    columns = {"order": "int", "Group": "str"}
+    spec = source("t", kind="sql", path="r.sqlite", table="t", columns=columns)
+    assert catalog(root, spec).frame("t").collect().rows() == [(1, "x")]
+    assert statements[-1][0] == 'SELECT "order", "Group" \nFROM t'
+
+
+def test_sql_missing_column_is_named_as_the_contract_does(root: Path, sqlite_db: Path) -> None:
+    spec = source(
+        "tasks", kind="sql", path="r57.sqlite", table="tasks", columns={"id": "int", "units": "str"}
+    )
+    with pytest.raises(SourceError) as caught:
+        catalog(root, spec).frame("tasks")
+    assert lines(caught.value) == [
+        "error: source 'tasks': column 'units' is missing (columns found: id, unit, deadline, "
+        "done_at, budget, has_kpi) (did you mean 'unit'?)"
+    ]
+
+
+def test_sqlite_all_null_column_and_empty_result(root: Path, sqlite_db: Path) -> None:
+    con = sqlite3.connect(sqlite_db)
+    con.execute("CREATE TABLE notes (id INTEGER, note TEXT, seen TEXT)")
+    con.executemany("INSERT INTO notes VALUES (?, NULL, NULL)", [(1,), (2,)])
+    con.commit()
+    con.close()
+    columns = {"id": "int", "note": "str?", "seen": "datetime?"}
+    books = catalog(
+        root,
+        source("notes", kind="sql", path="r57.sqlite", table="notes", columns=columns),
+        source(
+            "none",
+            kind="sql",
+            path="r57.sqlite",
+            query="SELECT id, note, seen FROM notes WHERE id > 99",
+            columns=columns,
+        ),
+    )
+    schema = pl.Schema({"id": pl.Int64, "note": pl.String, "seen": pl.Datetime("us")})
+    notes = books.frame("notes").collect()
+    assert notes.schema == schema
+    assert notes.rows() == [(1, None, None), (2, None, None)]
+    empty = books.frame("none").collect()
+    assert (empty.schema, empty.height) == (schema, 0)
+    assert [health.status for health in books.health()] == ["ok", "ok"]
 
 
 def test_sqlite_bad_values_are_reported(root: Path, sqlite_db: Path) -> None:
@@ -403,7 +530,30 @@ def test_server_query_with_time_pushdown(
         "tasks", since=dt.date(2025, 11, 1), until=dt.date(2025, 11, 14)
     )
     assert frame.collect()["id"].to_list() == [2, 3]
-    assert_bound(statements, dt.date(2025, 11, 1), dt.date(2025, 11, 15))
+    assert_bound(statements, dt.date(2025, 10, 31), dt.date(2025, 11, 16))
+
+
+def test_server_query_text_and_read_only_transactions(
+    root: Path, server_table: tuple[str, str, str]
+) -> None:
+    backend, url, table = server_table
+    read_only = {
+        "postgresql": "current_setting('transaction_read_only')",
+        "mariadb": "CAST(@@tx_read_only AS CHAR)",
+    }[backend]
+    cast = "CAST(id AS CHAR)" if backend == "mariadb" else "id::text"  # '::' is no parameter
+    spec = source(
+        "tasks",
+        kind="sql",
+        url=url,
+        query=f"SELECT id, {cast} AS code, {read_only} AS ro, 'a:b' AS note "  # noqa: S608, RUF100
+        f"FROM {table} WHERE unit <> 'x:y' AND unit LIKE 'so%'",
+        columns={"id": "int", "code": "str", "ro": "str", "note": "str"},
+    )
+    frame = catalog(root, spec).frame("tasks").collect().sort("id")
+    assert frame["code"].to_list() == ["1", "2", "3", "4"]
+    assert set(frame["ro"].str.to_lowercase()) == {"on"}
+    assert set(frame["note"]) == {"a:b"}
 
 
 def test_server_credentials_from_the_environment(
