@@ -13,6 +13,7 @@ printing and colour-blindness. The same mapping is meant for the metric cards.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import itertools
 import math
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ MUTED = "#52606d"  # target and expected lines
 GRID = "#e4e7eb"
 FONT_FAMILY = "Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif"
 FONT_SIZE = 14
+SVG_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"  # an <img> SVG cannot use the page's fonts
 SEPARATORS: dict[str, str] = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands
 
 STATUS_ORDER: tuple[str, ...] = ("on_track", "at_risk", "off_track", "no_target", "no_data")
@@ -230,6 +232,7 @@ def trend(
     title: str | None = None,
     grain: str | None = None,
     height: int = 360,
+    max_ticks: int = 12,
 ) -> go.Figure:
     """A metric over periods: the value as a line with markers (marker colour by ``status``
     when present), the expected value on the target path as a dotted line, the target as a
@@ -238,6 +241,7 @@ def trend(
     ``df``: ``period_end`` and ``value``; optional ``period_start``, ``target``,
     ``expected``, ``status``. Trace order: value, then expected (if any), then target (if any).
     ``grain`` (for the axis and hover labels) is inferred from the spacing when not given.
+    At most ``max_ticks`` periods are labelled on the axis (the latest always is).
     """
     data = df.sort("period_end")
     cols = set(data.columns)
@@ -325,7 +329,7 @@ def trend(
         )
         all_values += present
 
-    step = max(1, math.ceil(len(ends) / 12))
+    step = max(1, math.ceil(len(ends) / max_ticks))
     tick_idx = list(range(len(ends) - 1, -1, -step))[::-1]  # always label the latest period
     fig.update_xaxes(
         type="date",
@@ -534,6 +538,116 @@ def sparkline(
     return fig
 
 
+# --------------------------------------------------------------------------- inline SVG
+
+#: A page of metric cards would need dozens of Plotly charts for their sparklines; a few hundred
+#: bytes of SVG per card render instantly and print well. The SVG is a standalone document (with
+#: its namespace) so it can be shown as an ``<img>`` data URI where inline SVG is not allowed.
+
+
+def sparkline_svg(
+    values: Sequence[float | None],
+    *,
+    width: int = 120,
+    height: int = 28,
+    colour: str = ACCENT,
+) -> str:
+    """A tiny line as SVG, a dot on the latest value, gaps where values are missing; an empty
+    string when fewer than two values exist (a single point is no trend)."""
+    ys = [_num(v) for v in values]
+    present = [v for v in ys if v is not None]
+    if len(present) < 2:
+        return ""
+    lo, hi = min(present), max(present)
+    span = (hi - lo) or (abs(hi) or 1.0)
+    pad = 3.0
+    step = (width - 2 * pad) / max(len(ys) - 1, 1)
+
+    def point(i: int, v: float) -> tuple[float, float]:
+        y = height - pad - (v - lo) / span * (height - 2 * pad) if hi != lo else height / 2
+        return round(pad + i * step, 1), round(y, 1)
+
+    segments, current = [], []
+    for i, v in enumerate(ys):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(point(i, v))
+    if current:
+        segments.append(current)
+    paths = "".join(
+        '<polyline fill="none" stroke="{c}" stroke-width="2" stroke-linejoin="round" '
+        'points="{p}"/>'.format(c=colour, p=" ".join(f"{x},{y}" for x, y in seg))
+        for seg in segments
+        if len(seg) > 1
+    )
+    last = max(i for i, v in enumerate(ys) if v is not None)
+    lx, ly = point(last, ys[last])  # type: ignore[arg-type]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img">{paths}'
+        f'<circle cx="{lx}" cy="{ly}" r="2.6" fill="{colour}"/></svg>'
+    )
+
+
+def history_bars_svg(
+    values: Sequence[float | None],
+    labels: Sequence[str],
+    texts: Sequence[str],
+    *,
+    target: float | None = None,
+    width: int = 200,
+    height: int = 56,
+    colour: str = ACCENT,
+) -> str:
+    """Small labelled bars (one per period, e.g. per year) as SVG: the value written above each
+    bar, the period below, a dashed line at the target (drawn first, so labels stay legible).
+
+    For figures that move once a year, where "below 42% every year" must be readable at a glance.
+    """
+    ys = [_num(v) for v in values]
+    present = [v for v in ys if v is not None] + ([target] if target is not None else [])
+    if not ys or not present:
+        return ""
+    top = max(max(present), 0.0) or 1.0
+    n = len(ys)
+    slot = width / n
+    bar_w = min(28.0, slot * 0.6)
+    label_h, text_h = 13.0, 13.0
+    plot_h = height - label_h - text_h
+    parts = []
+    if target is not None:
+        ty = text_h + plot_h - max(target, 0.0) / top * plot_h
+        parts.append(
+            f'<line x1="0" x2="{width}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{INK}" '
+            'stroke-width="1" stroke-dasharray="3,2"/>'
+        )
+    for i, (v, lab, txt) in enumerate(zip(ys, labels, texts, strict=True)):
+        cx = slot * i + slot / 2
+        if v is not None:
+            h = max(v, 0.0) / top * plot_h
+            y = text_h + plot_h - h
+            parts.append(
+                f'<rect x="{cx - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}" fill="{colour}" rx="1.5"/>'
+            )
+            parts.append(
+                f'<text x="{cx:.1f}" y="{y - 2:.1f}" font-size="11" text-anchor="middle" '
+                f'fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f"{html.escape(txt)}</text>"
+            )
+        parts.append(
+            f'<text x="{cx:.1f}" y="{height - 1:.1f}" font-size="10.5" text-anchor="middle" '
+            f'fill="{MUTED}">{html.escape(lab)}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" font-family="{SVG_FONT}">{"".join(parts)}</svg>'
+    )
+
+
 # --------------------------------------------------------------------------- scorecard
 
 
@@ -560,6 +674,7 @@ def scorecard_heatmap(
     row_key_col: str | None = None,
     title: str | None = None,
     height: int | None = None,
+    slant: int | None = None,
 ) -> go.Figure:
     """A units × metrics grid coloured by status, each cell showing the status icon, the
     hover giving unit, metric, the formatted value and the status word.
@@ -569,7 +684,9 @@ def scorecard_heatmap(
     ``z`` holds the status code (index in :data:`STATUS_ORDER`) on a stepped colour scale;
     a missing unit × metric pair is a blank cell. ``customdata`` holds the row key
     (``row_key_col`` or the row label) for a drill-down. Trace 0 is the heatmap; the
-    following traces only draw the legend (one per status present).
+    following traces only draw the legend (one per status present). Column titles are wrapped
+    onto short lines, or, with ``slant`` (degrees, e.g. -35), kept on one slanted line so that a
+    dozen long metric titles fit side by side.
     """
     rows = df.to_dicts()
     row_labels = list(dict.fromkeys(str(r[row_label_col]) for r in rows))
@@ -599,7 +716,7 @@ def scorecard_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[_wrap(c) for c in col_labels],
+            x=col_labels if slant is not None else [_wrap(c) for c in col_labels],
             y=row_labels,
             zmin=-0.5,
             zmax=len(STATUS_ORDER) - 0.5,
@@ -628,7 +745,7 @@ def scorecard_heatmap(
                     hoverinfo="skip",
                 )
             )
-    fig.update_xaxes(side="top", tickangle=0, showgrid=False, type="category")
+    fig.update_xaxes(side="top", tickangle=slant or 0, showgrid=False, type="category")
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category", ticklabelstandoff=6)
     _base_layout(
         fig,
@@ -639,6 +756,40 @@ def scorecard_heatmap(
     )
     # the metric names sit on top, so the legend goes below the grid
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.02, "x": 0})
+    return fig
+
+
+def clickable_cells(fig: go.Figure) -> go.Figure:
+    """Make a :func:`scorecard_heatmap`'s cells clickable; returns the same figure.
+
+    Plotly heatmaps emit no selection events, so a click on a cell could not open its unit. An
+    invisible square marker is laid on every filled cell, carrying the row's key (``customdata``)
+    and the cell's hover text; a click selects that marker. It is the last trace.
+    """
+    heat = fig.data[0]
+    xs, ys, keys, hovers = [], [], [], []
+    for i, row in enumerate(heat.z):
+        for j, code in enumerate(row):
+            if code is not None:
+                xs.append(heat.x[j])
+                ys.append(heat.y[i])
+                keys.append(heat.customdata[i][j])
+                hovers.append(heat.hovertext[i][j])
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            marker={"symbol": "square", "size": 22, "opacity": 0},
+            customdata=keys,
+            hovertext=hovers,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    # the markers must not pad the axes: keep the grid exactly where the heatmap put it
+    fig.update_xaxes(autorange=False, range=[-0.5, len(heat.x) - 0.5])
+    fig.update_yaxes(autorange=False, range=[len(heat.y) - 0.5, -0.5])
     return fig
 
 
@@ -731,10 +882,13 @@ __all__ = [
     "STATUS_STYLE",
     "STATUS_TEXT_COLOUR",
     "breakdown",
+    "clickable_cells",
     "for_projector",
     "freshness_bars",
+    "history_bars_svg",
     "scorecard_heatmap",
     "sparkline",
+    "sparkline_svg",
     "status_colour",
     "status_icon",
     "status_text",

@@ -101,8 +101,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "task_status.in_progress": {"vi": "Đang thực hiện", "en": "In progress"},
     "task_status.overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "task_status.not_started": {"vi": "Chưa triển khai", "en": "Not started"},
+    "task_status.done_on_time": {"vi": "Hoàn thành đúng hạn", "en": "Done on time"},
     "level.central": {"vi": "Trung ương chỉ đạo", "en": "Central direction"},
     "level.city": {"vi": "Thành phố chỉ đạo", "en": "City direction"},
+    "level.city_party": {"vi": "Thành ủy chỉ đạo", "en": "City Party Committee"},
+    "level.city_people": {"vi": "UBND Thành phố chỉ đạo", "en": "City People's Committee"},
+    # ----------------------------------------------------------------- dimensions and their values
+    "dimension.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "dimension.receiving_unit": {"vi": "Đơn vị tiếp nhận", "en": "Receiving unit"},
+    "dimension.group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
+    "dimension.level": {"vi": "Cấp chỉ đạo", "en": "Directed by"},
+    "dimension.sharing": {"vi": "Tình trạng chia sẻ", "en": "Sharing status"},
+    "dimension.procedure": {"vi": "Thủ tục hành chính", "en": "Procedure"},
+    "dimension.channel": {"vi": "Kênh", "en": "Channel"},
+    "dimension.program": {"vi": "Chương trình chi", "en": "Budget programme"},
+    "dimension.service": {"vi": "Dịch vụ", "en": "Service"},
+    "channel.online": {"vi": "Trực tuyến", "en": "Online"},
+    "channel.direct": {"vi": "Trực tiếp", "en": "In person"},
+    "channel.postal": {"vi": "Bưu chính", "en": "By post"},
+    "channel.sms": {"vi": "Tin nhắn SMS", "en": "SMS"},
+    "channel.kiosk": {"vi": "Ki-ốt", "en": "Kiosk"},
+    "channel.electronic": {"vi": "Hệ thống điện tử", "en": "Electronic system"},
+    "channel.paper": {"vi": "Văn bản giấy", "en": "Paper"},
+    "channel.outside": {"vi": "Ngoài hệ thống", "en": "Outside the system"},
+    "cadence.daily": {"vi": "Hằng ngày", "en": "Daily"},
+    "cadence.weekly": {"vi": "Hằng tuần", "en": "Weekly"},
+    "cadence.monthly": {"vi": "Hằng tháng", "en": "Monthly"},
+    "cadence.quarterly": {"vi": "Hằng quý", "en": "Quarterly"},
+    "cadence.yearly": {"vi": "Hằng năm", "en": "Yearly"},
     # ----------------------------------------------------------------- metric formats
     "format.percent": {"vi": "Tỷ lệ (%)", "en": "Percent"},
     "format.count": {"vi": "Số lượng", "en": "Count"},
@@ -126,6 +152,27 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric.delta_prev_value": {
         "vi": "{delta} so với kỳ trước",
         "en": "{delta} vs previous period",
+    },
+    "metric.delta_prev_year": {
+        "vi": "{delta} so với năm trước",
+        "en": "{delta} vs previous year",
+    },
+    "metric.better": {"vi": "tốt lên", "en": "better"},
+    "metric.worse": {"vi": "xấu đi", "en": "worse"},
+    "metric.by_period": {"vi": "Theo kỳ", "en": "By period"},
+    "metric.click_to_drill": {
+        "vi": "Bấm vào một thanh để mở trang của đơn vị đó.",
+        "en": "Click a bar to open that unit's page.",
+    },
+    "metric.target_path": {
+        "vi": "{start} ngày {start_date}, tăng đều đến {end} ngày {end_date}",
+        "en": "{start} on {start_date}, moving evenly to {end} by {end_date}",
+    },
+    "metric.target_by_year": {"vi": "Theo năm: {items}", "en": "By year: {items}"},
+    "metric.derived_from": {"vi": "Tính từ các chỉ số", "en": "Derived from"},
+    "metric.ranked_by": {
+        "vi": "Xếp hạng {shown} trên {total} giá trị, tốt nhất ở trên",
+        "en": "{shown} of {total} values ranked, best at the top",
     },
     "metric.numerator": {"vi": "Tử số", "en": "Numerator"},
     "metric.denominator": {"vi": "Mẫu số", "en": "Denominator"},
@@ -167,6 +214,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "freshness.never": {"vi": "Chưa từng cập nhật", "en": "Never updated"},
     "freshness.cadence": {"vi": "Chu kỳ cập nhật", "en": "Update cadence"},
     "freshness.expected_by": {"vi": "Lẽ ra cập nhật trước {date}", "en": "Due by {date}"},
+    "freshness.data_to": {"vi": "Số liệu đến {date}", "en": "Data to {date}"},
+    "freshness.source_issue": {"vi": "Nguồn: {status}", "en": "Source: {status}"},
     # ----------------------------------------------------------------- overview
     "overview.as_of": {"vi": "Số liệu tính đến {date}", "en": "Figures as of {date}"},
     "overview.themes": {"vi": "Các chủ đề", "en": "Themes"},
@@ -180,6 +229,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",
         "en": "{on_track} on track, {at_risk} at risk, {off_track} off track",
     },
+    "overview.off_track": {"vi": "Chỉ số không đạt", "en": "Off-track metrics"},
+    "overview.top_overdue_units": {
+        "vi": "Đơn vị nhiều nhiệm vụ quá hạn nhất",
+        "en": "Most overdue tasks by unit",
+    },
+    "overview.source_issues": {
+        "vi": "Nguồn dữ liệu từ chối, chậm",
+        "en": "Refused or late sources",
+    },
+    "overview.no_overdue": {"vi": "Không có nhiệm vụ quá hạn", "en": "No overdue tasks"},
+    "overview.sources_ok": {
+        "vi": "Mọi nguồn dữ liệu đều cập nhật đúng hạn",
+        "en": "Every data source is up to date",
+    },
+    "overview.theme_details": {"vi": "Chi tiết theo chủ đề", "en": "Themes in detail"},
+    "overview.target_short": {"vi": "mục tiêu {target}", "en": "target {target}"},
     # ----------------------------------------------------------------- units
     "units.scorecard": {"vi": "Bảng tổng hợp theo đơn vị", "en": "Unit scorecard"},
     "units.kind.department": {"vi": "Sở, ban, ngành", "en": "Departments and agencies"},
@@ -191,8 +256,40 @@ TEXTS: dict[str, dict[str, str]] = {
     "units.service_quality": {"vi": "Chất lượng phục vụ", "en": "Service quality"},
     "units.data_sharing": {"vi": "Chia sẻ dữ liệu", "en": "Data sharing"},
     "units.select": {"vi": "Chọn đơn vị để xem chi tiết", "en": "Choose a unit for details"},
+    "units.kind.agency": {"vi": "Cơ quan", "en": "Agency"},
+    "units.kind.city": {"vi": "Thành phố", "en": "City"},
+    "units.kind.other": {"vi": "Khác", "en": "Other"},
+    "units.sort": {"vi": "Sắp xếp", "en": "Sort by"},
+    "units.sort_off_track": {
+        "vi": "Nhiều chỉ số không đạt trước",
+        "en": "Most off-track first",
+    },
+    "units.sort_name": {"vi": "Theo tên đơn vị", "en": "By name"},
+    "units.sort_metric": {"vi": "Theo: {metric}", "en": "By: {metric}"},
+    "units.scorecard_help": {
+        "vi": "Mỗi ô là trạng thái của một chỉ số tại một đơn vị: di chuột để xem số liệu, "
+        "bấm để mở trang của đơn vị.",
+        "en": "Each cell is one metric's status for one unit: hover for the figure, "
+        "click to open the unit's page.",
+    },
+    "units.unit_metrics": {"vi": "Các chỉ số của đơn vị", "en": "The unit's metrics"},
+    "units.datasets": {"vi": "Cơ sở dữ liệu của đơn vị", "en": "The unit's databases"},
+    "units.no_tasks": {
+        "vi": "Đơn vị không chủ trì nhiệm vụ nào",
+        "en": "This unit leads no tasks",
+    },
+    "units.no_datasets": {
+        "vi": "Đơn vị không có cơ sở dữ liệu trong danh mục",
+        "en": "This unit has no databases in the register",
+    },
+    "units.no_metrics": {
+        "vi": "Không có chỉ số nào phân tích được theo đơn vị",
+        "en": "No metric can be broken down by unit",
+    },
+    "units.back": {"vi": "Về bảng tổng hợp", "en": "Back to the scorecard"},
     # ----------------------------------------------------------------- tasks
     "tasks.register": {"vi": "Danh mục nhiệm vụ", "en": "Task register"},
+    "tasks.title": {"vi": "Nhiệm vụ thực hiện Nghị quyết 57", "en": "Resolution 57 tasks"},
     "tasks.total": {"vi": "Tổng số nhiệm vụ", "en": "Total tasks"},
     "tasks.group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
     "tasks.level": {"vi": "Cấp chỉ đạo", "en": "Directed by"},
@@ -205,6 +302,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "tasks.days_overdue": {"vi": "Số ngày quá hạn", "en": "Days overdue"},
     "tasks.overdue_count": {"vi": "{n} nhiệm vụ quá hạn", "en": "{n} overdue tasks"},
     "tasks.overdue_first": {"vi": "Nhiệm vụ quá hạn xếp trước", "en": "Overdue tasks first"},
+    "tasks.by_group_level": {
+        "vi": "Số nhiệm vụ theo nhóm và cấp chỉ đạo",
+        "en": "Tasks by group and directing level",
+    },
+    "tasks.group_summary": {
+        "vi": "{n} nhiệm vụ · {overdue} quá hạn",
+        "en": "{n} tasks · {overdue} overdue",
+    },
+    "tasks.shown": {"vi": "Đang hiển thị {n} nhiệm vụ", "en": "Showing {n} tasks"},
+    "tasks.id": {"vi": "Mã", "en": "ID"},
+    "tasks.none": {
+        "vi": "Không có nhiệm vụ nào khớp bộ lọc",
+        "en": "No task matches the filters",
+    },
     # ----------------------------------------------------------------- data
     "data.sources": {"vi": "Nguồn dữ liệu", "en": "Data sources"},
     "data.source": {"vi": "Nguồn", "en": "Source"},
@@ -219,6 +330,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chia sẻ dữ liệu của các sở, ngành",
         "en": "Data sharing by department",
     },
+    "data.cadence": {"vi": "Chu kỳ", "en": "Cadence"},
+    "data.problem": {"vi": "Ghi chú", "en": "Note"},
+    "data.reasons": {"vi": "Lý do chưa chia sẻ", "en": "Why not shared"},
+    "data.datasets_total": {"vi": "Số cơ sở dữ liệu", "en": "Databases"},
+    "data.sources_freshness": {"vi": "Mức độ chậm cập nhật", "en": "Lateness by source"},
+    "data.config_problems": {
+        "vi": "Lỗi trong tệp cấu hình",
+        "en": "Problems in the configuration",
+    },
     # ----------------------------------------------------------------- present
     "present.slide_of": {"vi": "Trang {n}/{total}", "en": "Slide {n} of {total}"},
     "present.previous": {"vi": "Trang trước", "en": "Previous"},
@@ -228,6 +348,81 @@ TEXTS: dict[str, dict[str, str]] = {
     "present.keyboard_hint": {
         "vi": "Dùng phím mũi tên hoặc bấm nút để chuyển trang",
         "en": "Use the arrow keys or the buttons to change slides",
+    },
+    # ----------------------------------------------------------------- presenter, briefings, snapshots
+    "present.unknown_board": {
+        "vi": "Không có bộ trình chiếu '{board}'",
+        "en": "There is no board '{board}'",
+    },
+    "present.no_boards": {
+        "vi": "Chưa có bộ trình chiếu nào (thư mục config/boards)",
+        "en": "There are no boards yet (folder config/boards)",
+    },
+    "present.now_showing": {"vi": "Đang trình chiếu", "en": "Now showing"},
+    "present.up_next": {"vi": "Trang tiếp theo", "en": "Up next"},
+    "present.end_of_deck": {"vi": "Hết bài trình chiếu", "en": "End of the deck"},
+    "present.no_notes": {
+        "vi": "Không có ghi chú cho trang này",
+        "en": "No notes for this slide",
+    },
+    "present.tools": {"vi": "Công cụ", "en": "Tools"},
+    "present.speaker_view": {"vi": "Màn hình người trình bày", "en": "Speaker view"},
+    "present.speaker_view_help": {
+        "vi": "Mở trong tab hoặc cửa sổ khác: ghi chú và trang tiếp theo, tự theo trang đang chiếu",
+        "en": "Open in another tab or window: notes and the next slide, following the slide on screen",
+    },
+    "present.now_value": {"vi": "Hiện nay: {value}", "en": "Now: {value}"},
+    "present.change_since": {"vi": "{delta} so với lúc chốt", "en": "{delta} since frozen"},
+    "present.unchanged": {"vi": "không đổi so với lúc chốt", "en": "unchanged since frozen"},
+    "snapshot.publish": {"vi": "Chốt số liệu", "en": "Freeze the figures"},
+    "snapshot.publish_help": {
+        "vi": "Lưu số liệu của cả bài trình chiếu để xem lại đúng như lúc trình bày",
+        "en": "Store the deck's figures so they can be shown again exactly as presented",
+    },
+    "snapshot.label": {"vi": "Tên bản chốt", "en": "Label"},
+    "snapshot.author": {"vi": "Người chốt", "en": "Published by"},
+    "snapshot.created": {
+        "vi": "Đã chốt số liệu: bản số {id}",
+        "en": "Figures frozen: snapshot {id}",
+    },
+    "snapshot.exists": {
+        "vi": "Bản chốt này đã có (số {id}), không lưu thêm",
+        "en": "Already frozen as snapshot {id}; nothing new was stored",
+    },
+    "snapshot.failed": {"vi": "Không lưu được bản chốt", "en": "The snapshot could not be stored"},
+    "snapshot.caption": {
+        "vi": "Bản chốt số {id} «{label}», lúc {when}, người chốt: {author}",
+        "en": "Snapshot {id} “{label}”, {when}, published by {author}",
+    },
+    "snapshot.compare": {
+        "vi": "So sánh với số liệu hiện nay, tính đến {date}",
+        "en": "Compared with today's figures, as of {date}",
+    },
+    "snapshot.compare_unavailable": {
+        "vi": "Không so sánh được với số liệu hiện nay: {reason}",
+        "en": "Cannot compare with today's figures: {reason}",
+    },
+    "snapshot.board_gone": {
+        "vi": "bộ trình chiếu không còn trong cấu hình",
+        "en": "the board is no longer configured",
+    },
+    "snapshot.list": {"vi": "Các bản đã chốt", "en": "Published snapshots"},
+    "snapshot.none": {"vi": "Chưa có bản chốt nào", "en": "No snapshots yet"},
+    "snapshot.live": {"vi": "Về số liệu hiện hành", "en": "Back to live figures"},
+    "snapshot.invalid_id": {
+        "vi": "Mã bản chốt không hợp lệ: {value}",
+        "en": "Not a snapshot number: {value}",
+    },
+    "snapshot.anonymous": {"vi": "không rõ", "en": "unknown"},
+    "brief.sources_title": {
+        "vi": "Nguồn dữ liệu và độ cập nhật",
+        "en": "Data sources and freshness",
+    },
+    "brief.sources_ok": {"vi": "{n} nguồn cập nhật đúng hạn", "en": "{n} up to date"},
+    "brief.sources_line": {"vi": "Nguồn dữ liệu: {summary}", "en": "Sources: {summary}"},
+    "brief.chart_unavailable": {
+        "vi": "Không vẽ được biểu đồ: {reason}",
+        "en": "The chart could not be drawn: {reason}",
     },
     # ----------------------------------------------------------------- directives
     "directives.title": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},

@@ -1,0 +1,96 @@
+"""The Resolution 57 leadership dashboard: ``streamlit run app.py``.
+
+This file only sets the page up, draws the controls every page shares (language, as-of date,
+period grain; each kept in its URL query parameter, ``lang``, ``as_of``, ``grain``, so a copied
+link reopens the same view) and hands over to the chosen page. Pages live in ``dashboard/page_*.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import service
+from dashboard.components import AS_OF, GRAIN, LANG, PAGES, url_control
+from dashboard.i18n import t
+from metrics.spec import GRAINS
+from sources.problems import ProjectError
+
+st.set_page_config(
+    page_title="Nghị quyết 57 · Hà Nội",
+    page_icon=":material/insights:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+try:
+    workspace = service.workspace()
+except ProjectError as exc:  # no usable settings: say what is wrong and where, then stop
+    st.error("\n\n".join(f"`{p.render('vi')}`" for p in exc.problems))
+    st.stop()
+
+settings = workspace.config.settings
+default_as_of = workspace.default_as_of()
+
+first_day, last_day = dt.date(2020, 1, 1), max(default_as_of, dt.date.today())
+
+
+def _day(text: str) -> dt.date:
+    day = dt.date.fromisoformat(text)
+    if not first_day <= day <= last_day:
+        raise ValueError(text)
+    return day
+
+
+with st.sidebar:
+    lang = url_control(
+        st.segmented_control,
+        "Ngôn ngữ · Language",
+        LANG,
+        default=settings.language,
+        options=["vi", "en"],
+        format_func=lambda code: t(f"lang.{code}", "vi"),
+        required=True,
+    )
+    url_control(
+        st.date_input,
+        t("control.as_of", lang),
+        AS_OF,
+        default=default_as_of,
+        to_text=dt.date.isoformat,
+        from_text=_day,
+        min_value=first_day,
+        max_value=last_day,
+        format="DD/MM/YYYY",
+        help=t("control.as_of_help", lang),
+    )
+    url_control(
+        st.selectbox,
+        t("control.grain", lang),
+        GRAIN,
+        default="month",
+        options=GRAINS,
+        format_func=lambda grain: t(f"grain.{grain}", lang),
+    )
+    st.caption(settings.title.get(lang))
+
+
+def _page(name: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
+    return st.Page(
+        PAGES[name], title=t(f"page.{name}", lang), icon=icon, url_path=url_path, default=default
+    )
+
+
+pages = [
+    _page("overview", ":material/dashboard:", "overview", default=True),
+    _page("metric", ":material/monitoring:", "metric"),
+    _page("units", ":material/account_tree:", "units"),
+    _page("tasks", ":material/task_alt:", "tasks"),
+    _page("data", ":material/database:", "data"),
+]
+if (Path(__file__).parent / PAGES["present"]).exists():  # written alongside; optional until then
+    pages.append(_page("present", ":material/slideshow:", "present"))
+
+st.navigation(pages).run()

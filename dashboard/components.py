@@ -1,0 +1,837 @@
+"""What every page is built from: the shared state, links, metric and error cards, status chips,
+theme rows and the "needs attention" lists.
+
+The ``*_html`` functions are pure (tests call them without a server) and escape every text they
+are given: titles, reasons and names come from YAML that staff write. The functions around them
+only place the HTML and the links on the page. Numbers and dates go through ``metrics.fmt``;
+words through ``dashboard.i18n``; colours and icons through ``dashboard.charts`` so a status looks
+the same on a card, in a chart and in a table.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, service
+from dashboard.i18n import has, t
+from dashboard.service import Card, CardError, Freshness, ThemeState
+from metrics import fmt as fmtlib
+from metrics.spec import Metric
+from sources.health import SourceHealth
+from sources.problems import Problem
+
+Lang = Literal["vi", "en"]
+
+#: Page files, as ``st.page_link`` and ``st.switch_page`` want them (relative to ``app.py``).
+PAGES: dict[str, str] = {
+    "overview": "dashboard/page_overview.py",
+    "metric": "dashboard/page_metric.py",
+    "units": "dashboard/page_units.py",
+    "tasks": "dashboard/page_tasks.py",
+    "data": "dashboard/page_data.py",
+    "present": "dashboard/page_present.py",
+}
+
+#: Query parameter names of the shared controls drawn by ``app.py``.
+LANG, AS_OF, GRAIN = "lang", "as_of", "grain"
+
+_STYLE = """
+<style>
+.r57-card{font-size:.86rem;line-height:1.35;color:#1f2933}
+.r57-top{display:flex;align-items:center;justify-content:space-between;gap:.5rem;flex-wrap:wrap}
+.r57-value{font-size:1.55rem;font-weight:650;letter-spacing:-.01em}
+.r57-value.r57-none{font-size:1rem;font-weight:500;color:#52606d}
+.r57-chip{display:inline-block;padding:.05rem .5rem;border-radius:.7rem;font-size:.76rem;
+  font-weight:600;white-space:nowrap;border:1px solid rgba(0,0,0,.08)}
+.r57-line{margin-top:.15rem}
+.r57-muted{color:#52606d}
+.r57-good{color:#2b8a3e;font-weight:600}
+.r57-bad{color:#9b2c2c;font-weight:600}
+.r57-flat{color:#52606d}
+.r57-foot{display:flex;align-items:flex-end;justify-content:space-between;gap:.4rem;
+  margin-top:.3rem;flex-wrap:wrap}
+.r57-fresh{font-size:.74rem;color:#52606d}
+.r57-fresh.r57-warn{color:#8a5a00;font-weight:600}
+.r57-fresh.r57-alarm{color:#9b2c2c;font-weight:600}
+.r57-error{font-size:.86rem;line-height:1.4;color:#1f2933;border-left:4px solid #9b2c2c;
+  padding-left:.6rem}
+.r57-error b{color:#9b2c2c}
+.r57-themes{width:100%;border-collapse:collapse;font-size:.84rem;color:#1f2933}
+.r57-themes td{border-top:1px solid #e4e7eb;padding:.3rem .45rem;vertical-align:top}
+.r57-themes tr:first-child td{border-top:none}
+.r57-theme-name{font-weight:650;font-size:.92rem;width:12rem}
+.r57-head{font-weight:650;font-size:.95rem;margin:0 0 .2rem 0}
+.r57-fig{display:inline-block;vertical-align:top;width:31%;margin-right:2%}
+.r57-fig-name{color:#52606d;font-size:.76rem;line-height:1.2}
+.r57-fig-value{font-size:1.05rem;font-weight:650}
+.r57-list{list-style:none;margin:0;padding:0;font-size:.85rem;line-height:1.35}
+.r57-list li{padding:.25rem 0;border-top:1px solid #e4e7eb}
+.r57-list li:first-child{border-top:none}
+.r57-small{font-size:.76rem;color:#52606d}
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
+[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p{white-space:normal;line-height:1.3}
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- state in the URL
+
+_INVALID = object()
+
+
+def _write_param(param: str, text: str | None) -> None:
+    if text is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != text:
+        st.query_params[param] = text
+
+
+def url_control(
+    widget: Callable[..., Any],
+    label: str,
+    param: str,
+    *,
+    default: Any,
+    options: Sequence[Any] | None = None,
+    key: str | None = None,
+    to_text: Callable[[Any], str] = str,
+    from_text: Callable[[str], Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``widget`` (a selectbox, segmented control, date input...) whose value lives in the
+    URL under ``param`` as an id (``?metric=tasks_overdue``, ``?lang=en``), never as its label.
+
+    Streamlit's own ``bind="query-params"`` writes a choice's *label* into the URL, which would
+    change with the language and put Vietnamese titles in links. Here the URL wins when it holds
+    a valid value (a link, ``st.page_link(query_params=...)``); otherwise the session's last value
+    (a page switch clears the query string), else ``default``. The value is written back, so the
+    address bar can always be copied as a link; a value of None removes the parameter. The
+    widget's key is the parameter's name unless given: ``st.session_state["lang"]`` holds the
+    language for any page that wants it.
+    """
+    key = key or param
+    if options is not None:
+        lookup = {to_text(o): o for o in options}
+
+        def parse(text: str) -> Any:
+            return lookup.get(text, _INVALID)
+    else:
+
+        def parse(text: str) -> Any:
+            try:
+                return from_text(text) if from_text else text
+            except ValueError:
+                return _INVALID
+
+    raw = st.query_params.get(param)
+    value = parse(raw) if raw is not None else _INVALID
+    if value is _INVALID:
+        value = st.session_state.get(key, default)
+        if options is not None and value is not None and value not in options:
+            value = default
+    st.session_state[key] = value
+    _write_param(param, None if value is None else to_text(value))
+
+    def sync() -> None:
+        new = st.session_state[key]
+        _write_param(param, None if new is None else to_text(new))
+
+    positional = (label,) if options is None else (label, list(options))
+    return widget(*positional, key=key, on_change=sync, **kwargs)
+
+
+def set_url_value(param: str, value: Any) -> None:
+    """Change a URL-kept control (keyed by its parameter's name) from a callback: a click on a
+    chart, a back button. Callbacks run before the widget is drawn, so this is allowed."""
+    st.session_state[param] = value
+    _write_param(param, None if value is None else str(value))
+
+
+# --------------------------------------------------------------------------- shared state
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The shared controls' values: the language, the as-of date and the grain."""
+
+    lang: Lang
+    as_of: dt.date
+    grain: str
+
+    @property
+    def period(self) -> str:
+        """The current period and the date in words: ``Tháng 11/2025, tính đến 14/11/2025``."""
+        start = fmtlib.period_bounds(self.as_of, self.grain)[0]
+        return fmtlib.period_to_date(start, self.as_of, self.grain, self.as_of, self.lang)
+
+
+def ctx() -> Ctx:
+    """The values of the controls ``app.py`` draws (and keeps in the URL) before every page."""
+    state = st.session_state
+    return Ctx(state[LANG], state[AS_OF], state[GRAIN])
+
+
+def link_params(**extra: str) -> dict[str, str]:
+    """Query parameters for a link to another view: the shared controls' values plus ``extra``,
+    so the link also works when opened in a new tab or copied."""
+    c = ctx()
+    return {LANG: c.lang, AS_OF: c.as_of.isoformat(), GRAIN: c.grain, **extra}
+
+
+def page_link(page: str, label: str, **params: str) -> None:
+    """A link to one of the dashboard's pages, keeping the shared controls."""
+    st.page_link(PAGES[page], label=label, query_params=link_params(**params))
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    """The page's heading, its caption (the period in words), and the cards' style sheet."""
+    st.html(_STYLE)
+    st.header(title, anchor=False)
+    if caption:
+        st.caption(caption)
+
+
+# --------------------------------------------------------------------------- small pieces
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def status_chip_html(status: str | None, lang: Lang) -> str:
+    """Colour, icon and word together, so the status reads in greyscale too."""
+    s = status if status in charts.STATUS_STYLE else "no_data"
+    colour = charts.status_colour(s)
+    ink = charts.STATUS_TEXT_COLOUR[s]
+    return (
+        f'<span class="r57-chip" data-status="{s}" style="background:{colour};color:{ink}">'
+        f"{_e(charts.status_text(s, lang))}</span>"
+    )
+
+
+def source_chip_html(status: str, lang: Lang) -> str:
+    colour, icon = charts.SOURCE_STATUS_STYLE.get(status, ("#8a94a3", "?"))
+    ink = "#1f2933" if status == "late" else "#ffffff"
+    return (
+        f'<span class="r57-chip" style="background:{colour};color:{ink}">'
+        f"{_e(icon)} {_e(t(f'source_status.{status}', lang))}</span>"
+    )
+
+
+def location_text(problem: Problem, lang: Lang) -> str | None:
+    """``config/metrics/service.yaml, dòng 23``: where to fix it."""
+    loc = problem.location
+    if loc is None:
+        return None
+    if not loc.line:
+        return loc.file
+    return t("metric.file_line", lang, file=loc.file, line=loc.line)
+
+
+def _target_html(card: Card, lang: Lang) -> str:
+    target, expected = card.target, card.expected
+    if target is None and expected is None:
+        return f'<div class="r57-line r57-muted">{_e(t("status.no_target", lang))}</div>'
+    parts = []
+    if expected is not None and target is not None and abs(expected - target) > 1e-12:
+        parts.append(
+            t("metric.expected_value", lang, expected=fmtlib.value(expected, card.fmt, lang))
+        )
+    parts.append(t("metric.target_value", lang, target=fmtlib.value(target, card.fmt, lang)))
+    return f'<div class="r57-line r57-muted">{_e(" · ".join(parts))}</div>'
+
+
+def delta_html(
+    delta: float | None, fmt: str, direction: str | None, lang: Lang, *, vs_year: bool = False
+) -> str:
+    """The change with its arrow, coloured by whether it is good news (a fall in overdue tasks
+    is), and the word for it so the colour is never the only cue."""
+    if fmtlib.is_missing(delta):
+        return ""
+    text = fmtlib.delta(delta, fmt, lang)
+    key = "metric.delta_prev_year" if vs_year else "metric.delta_prev_value"
+    label = t(key, lang, delta=text)
+    flat = not any(ch in "123456789" for ch in text)
+    if flat:
+        return f'<div class="r57-line r57-flat">= {_e(label)}</div>'
+    rising = float(delta) > 0  # type: ignore[arg-type]
+    arrow = "▲" if rising else "▼"
+    if direction not in ("up", "down"):
+        return f'<div class="r57-line r57-flat">{arrow} {_e(label)}</div>'
+    good = rising == (direction == "up")
+    word = t("metric.better" if good else "metric.worse", lang)
+    css = "r57-good" if good else "r57-bad"
+    return f'<div class="r57-line {css}">{arrow} {_e(label)} ({_e(word)})</div>'
+
+
+def freshness_html(fresh: Freshness | None, lang: Lang) -> str:
+    """A quiet "data to 13/11/2025" when the source is on time; a visible warning when the source
+    feeding this number is late, stale, failing or refused."""
+    if fresh is None:
+        return ""
+    if fresh.status == "ok":
+        if fresh.newest is None:
+            return ""
+        text = t("freshness.data_to", lang, date=fmtlib.date(fresh.newest, lang))
+        return f'<span class="r57-fresh">● {_e(text)}</span>'
+    word = t(f"source_status.{fresh.status}", lang)
+    _, icon = charts.SOURCE_STATUS_STYLE.get(fresh.status, ("", "⚠"))
+    text = t("freshness.source_issue", lang, status=word)
+    if fresh.late_by:
+        text += " · " + t("chart.lateness_days", lang, days=fmtlib.days(fresh.late_by, lang, 0))
+    css = "r57-warn" if fresh.status == "late" else "r57-alarm"
+    return f'<span class="r57-fresh {css}" data-fresh="{_e(fresh.status)}">{_e(icon)} {_e(text)}</span>'
+
+
+def svg_img(svg: str, alt: str) -> str:
+    """An SVG as an ``<img>`` data URI: ``st.html`` sanitises inline SVG away, images stay."""
+    if not svg:
+        return ""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img class="r57-svg" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
+
+
+def history_texts(card: Card, lang: Lang) -> list[str]:
+    """The short labels written over history bars: percents without decimals; amounts of money
+    in one unit for the whole series (the card's value above says which), so ``1,4 · 2,9``
+    rather than ``1,4 nghìn tỷ đồng`` crammed over each bar."""
+    present = [abs(float(v)) for v in card.history if not fmtlib.is_missing(v)]
+    scale = 1.0
+    if card.fmt == "vnd" and present:
+        scale = next((s for s in (1e12, 1e9, 1e6) if max(present) >= s), 1.0)
+
+    def text(v: float | None) -> str:
+        if fmtlib.is_missing(v):
+            return "–"
+        if card.fmt == "percent":
+            return fmtlib.percent(v, lang, 0)
+        if card.fmt == "vnd":
+            return fmtlib.number(float(v) / scale, lang, 1 if scale > 1 else 0)  # type: ignore[arg-type]
+        return fmtlib.value(v, card.fmt, lang)
+
+    return [text(v) for v in card.history]
+
+
+def _history_alt(card: Card, lang: Lang) -> str:
+    """The bars in words, in full, for readers that cannot see them: ``2021: 31,0% · ...``."""
+    pairs = zip(card.history_labels, card.history, strict=True)
+    return " · ".join(f"{label}: {fmtlib.value(v, card.fmt, lang)}" for label, v in pairs)
+
+
+def history_html(card: Card, lang: Lang) -> str:
+    """The sparkline, or labelled yearly bars for a figure that moves once a year."""
+    if card.yearly and 1 < len(card.history) <= 6:
+        texts = history_texts(card, lang)
+        svg = charts.history_bars_svg(
+            card.history, card.history_labels, texts, target=card.target, width=190, height=58
+        )
+        return svg_img(svg, _history_alt(card, lang))
+    first = card.history_labels[0] if card.history_labels else ""
+    last = card.history_labels[-1] if card.history_labels else ""
+    return svg_img(charts.sparkline_svg(card.history, width=110, height=30), f"{first} – {last}")
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def card_html(card: Card, lang: Lang) -> str:
+    """The body of a metric card (its title is the link drawn above it)."""
+    value = fmtlib.value(card.value, card.fmt, lang)
+    none = " r57-none" if fmtlib.is_missing(card.value) else ""
+    return (
+        f'<div class="r57-card" data-card="{_e(card.metric)}" data-status="{_e(card.status)}">'
+        f'<div class="r57-top"><span class="r57-value{none}">{_e(value)}</span>'
+        f"{status_chip_html(card.status, lang)}</div>"
+        f"{_target_html(card, lang)}"
+        f"{delta_html(card.delta, card.fmt, card.direction, lang, vs_year=card.delta_vs_year)}"
+        f'<div class="r57-foot">{history_html(card, lang)}{freshness_html(card.freshness, lang)}</div>'
+        "</div>"
+    )
+
+
+def error_card_html(err: CardError, lang: Lang) -> str:
+    """The metric's name, the reason in plain words and where to fix it: never a traceback."""
+    where = location_text(err.problem, lang)
+    loc = (
+        f'<div class="r57-small">{_e(t("error.location", lang, location=where))}</div>'
+        if where
+        else ""
+    )
+    return (
+        f'<div class="r57-error" data-error="{_e(err.metric)}">'
+        f"<b>⚠ {_e(t('error.metric_title', lang, metric=err.title))}</b>"
+        f'<div class="r57-line">{_e(err.problem.text(lang))}</div>{loc}</div>'
+    )
+
+
+def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
+    """What went wrong reading data, one line per problem with its place; the page goes on."""
+    st.error("\n\n".join(f"`{p.render(lang)}`" for p in problems), icon=":material/error:")
+
+
+def metric_card(card: Card, lang: Lang) -> None:
+    """A bordered card whose title opens the metric's page."""
+    with st.container(border=True, key=f"card_{card.metric}"):
+        page_link("metric", card.title, metric=card.metric)
+        st.html(card_html(card, lang))
+
+
+def error_card(err: CardError, lang: Lang) -> None:
+    with st.container(border=True, key=f"error_{err.metric}"):
+        st.html(error_card_html(err, lang))
+
+
+def card_grid(items: Sequence[Card | CardError], lang: Lang) -> None:
+    """Cards that reflow with the width: four or five across on a laptop, one on a phone."""
+    if not items:
+        return
+    with st.grid("auto", min_column_width=210, gap="small"):
+        for item in items:
+            if isinstance(item, CardError):
+                error_card(item, lang)
+            else:
+                metric_card(item, lang)
+
+
+# --------------------------------------------------------------------------- themes
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    """One theme on the overview: its title, state and headline figures."""
+
+    id: str
+    title: str
+    state: ThemeState
+    headline: Sequence[Card | CardError]
+
+
+def counts_text(state: ThemeState, lang: Lang) -> str:
+    return t(
+        "overview.status_counts",
+        lang,
+        on_track=state.on_track,
+        at_risk=state.at_risk,
+        off_track=state.off_track,
+    )
+
+
+def _figure_html(item: Card | CardError, lang: Lang) -> str:
+    if isinstance(item, CardError):
+        return (
+            f'<div class="r57-fig" data-headline="{_e(item.metric)}">'
+            f'<div class="r57-fig-name">{_e(item.title)}</div>'
+            f'<div class="r57-fig-value r57-bad">⚠ {_e(t("error.page", lang))}</div></div>'
+        )
+    icon = charts.status_icon(item.status)
+    colour = (
+        charts.status_colour(item.status) if item.status in ("off_track", "on_track") else "#1f2933"
+    )
+    value = fmtlib.value(item.value, item.fmt, lang)
+    target = ""
+    shown = item.expected if item.expected is not None else item.target
+    if shown is not None:
+        target = t("overview.target_short", lang, target=fmtlib.value(shown, item.fmt, lang))
+    bars = ""
+    if item.yearly and len(item.history) > 1:
+        texts = history_texts(item, lang)
+        svg = charts.history_bars_svg(
+            item.history, item.history_labels, texts, target=item.target, width=210, height=58
+        )
+        bars = f"<div>{svg_img(svg, _history_alt(item, lang))}</div>"
+    return (
+        f'<div class="r57-fig" data-headline="{_e(item.metric)}">'
+        f'<div class="r57-fig-name">{_e(item.title)}</div>'
+        f'<div class="r57-fig-value" style="color:{colour}">{_e(icon)} {_e(value)}'
+        f' <span class="r57-small">{_e(target)}</span></div>{bars}</div>'
+    )
+
+
+def themes_html(rows: Sequence[ThemeRow], lang: Lang) -> str:
+    """The themes as rows: name, rolled-up status (its counts on hover), headline figures."""
+    body = []
+    for row in rows:
+        figures = "".join(_figure_html(item, lang) for item in row.headline)
+        body.append(
+            f'<tr data-theme="{_e(row.id)}"><td class="r57-theme-name">{_e(row.title)}'
+            f'<div title="{_e(counts_text(row.state, lang))}">'
+            f"{status_chip_html(row.state.status, lang)}</div></td>"
+            f"<td>{figures}</td></tr>"
+        )
+    return f'<table class="r57-themes">{"".join(body)}</table>'
+
+
+def column_heading(text: str) -> None:
+    """A small heading over a column of the overview's "needs attention"."""
+    st.html(f'<div class="r57-head">{_e(text)}</div>')
+
+
+def theme_header(title: str, state: ThemeState, lang: Lang, description: str = "") -> None:
+    """A theme's heading in the detailed section: its name, status, counts and description."""
+    st.subheader(title, anchor=False)
+    extra = f" · {_e(description)}" if description else ""
+    st.html(
+        f'<div class="r57-card">{status_chip_html(state.status, lang)} '
+        f'<span class="r57-muted">{_e(counts_text(state, lang))}{extra}</span></div>'
+    )
+
+
+# --------------------------------------------------------------------------- needs attention
+
+
+def off_track_links(items: Sequence[Card | CardError], lang: Lang) -> None:
+    """Each off-track metric (and each failed one) as a link to its page, the figure first so it
+    survives when a narrow column cuts the title short."""
+    for item in items:
+        if isinstance(item, CardError):
+            label = f"⚠ {t('error.page', lang)} · {item.title}"
+        else:
+            value = fmtlib.value(item.value, item.fmt, lang)
+            shown = item.expected if item.expected is not None else item.target
+            target = t("overview.target_short", lang, target=fmtlib.value(shown, item.fmt, lang))
+            label = f"{charts.status_icon(item.status)} {value} ({target}) · {item.title}"
+        page_link("metric", label, metric=item.metric)
+
+
+def unit_links(rows: Sequence[tuple[str, str, str]]) -> None:
+    """``(unit id, name, text)`` rows as links to each unit's page."""
+    for uid, name, text in rows:
+        page_link("units", f"{name}: {text}", unit=uid)
+
+
+def source_issues_html(issues: Sequence[tuple[SourceHealth, str, str, str]], lang: Lang) -> str:
+    """``(health, source title, owner name, reason)`` rows: refused and late sources, the owner
+    named first (the department that keeps its data closed); the reason on hover."""
+    items = []
+    for health, title, owner, reason in issues:
+        _, icon = charts.SOURCE_STATUS_STYLE.get(health.status, ("", "⚠"))
+        state = t(f"source_status.{health.status}", lang)
+        if health.late_by:
+            state += " · " + t(
+                "chart.lateness_days", lang, days=fmtlib.days(health.late_by, lang, 0)
+            )
+        items.append(
+            f'<li data-source="{_e(health.id)}" title="{_e(reason)}"><b>{_e(owner)}</b> '
+            f'<span class="r57-bad">{_e(icon)} {_e(state)}</span>'
+            f'<div class="r57-small">{_e(title)}</div></li>'
+        )
+    return f'<ul class="r57-list">{"".join(items)}</ul>'
+
+
+# --------------------------------------------------------------------------- tables and downloads
+
+
+def _delta_text(value: float | None, fmt: str, lang: Lang) -> str:
+    return "" if fmtlib.is_missing(value) else fmtlib.delta(value, fmt, lang)
+
+
+def period_table(series: pl.DataFrame, fmt: str, grain: str, lang: Lang) -> pl.DataFrame:
+    """One metric's periods as the reader wants them: words and Vietnamese numbers."""
+    rows = [
+        {
+            t("metric.period", lang): fmtlib.period(
+                r["period_start"], r["period_end"], grain, lang, as_of=r["period_end"]
+            ),
+            t("metric.value", lang): fmtlib.value(r["value"], fmt, lang),
+            t("metric.target", lang): ""
+            if r["target"] is None
+            else fmtlib.value(r["target"], fmt, lang),
+            t("metric.expected", lang): ""
+            if r["expected"] is None
+            else fmtlib.value(r["expected"], fmt, lang),
+            t("status.label", lang): charts.status_text(r["status"], lang),
+            t("metric.delta_prev", lang): _delta_text(r["delta"], fmt, lang),
+        }
+        for r in series.sort("period_start", descending=True).iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows)
+
+
+def breakdown_table(
+    frame: pl.DataFrame, fmt: str, dimension: str, direction: str | None, lang: Lang
+) -> pl.DataFrame:
+    """A breakdown ranked best first (no value last), formatted for reading."""
+    ranked = frame.sort("value", descending=direction != "down", nulls_last=True)
+    rows = [
+        {
+            "#": i,
+            dimension: r["label"],
+            t("metric.value", lang): fmtlib.value(r["value"], fmt, lang),
+            t("metric.target", lang): ""
+            if r["expected"] is None
+            else fmtlib.value(r["expected"], fmt, lang),
+            t("status.label", lang): charts.status_text(r["status"], lang),
+            t("metric.delta_prev", lang): _delta_text(r["delta"], fmt, lang),
+        }
+        for i, r in enumerate(ranked.iter_rows(named=True), start=1)
+    ]
+    return pl.DataFrame(rows)
+
+
+def export_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """What a download holds: the engine's own columns, plain numbers, ISO dates."""
+    return frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Vietnamese text correctly."""
+    return b"\xef\xbb\xbf" + export_frame(frame).write_csv().encode("utf-8")
+
+
+def excel_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    export_frame(frame).write_excel(buffer, worksheet=sheet[:31], autofit=True)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- definition, freshness
+
+
+def target_text(spec: Metric, lang: Lang) -> str:
+    """A target in words: a number, a number per year, or a path from one value to another."""
+    target = spec.target
+    if target is None:
+        return t("status.no_target", lang)
+    if isinstance(target, (int, float)):
+        return fmtlib.value(target, spec.format, lang)
+    if isinstance(target, dict):
+        items = "; ".join(
+            f"{year}: {fmtlib.value(v, spec.format, lang)}" for year, v in sorted(target.items())
+        )
+        return t("metric.target_by_year", lang, items=items)
+    return t(
+        "metric.target_path",
+        lang,
+        start=fmtlib.value(target.start.value, spec.format, lang),
+        start_date=fmtlib.date(target.start.on, lang),
+        end=fmtlib.value(target.value, spec.format, lang),
+        end_date=fmtlib.date(target.by, lang),
+    )
+
+
+def _rows_html(rows: Sequence[tuple[str, str]]) -> str:
+    body = "".join(
+        f"<tr><td class='r57-muted'>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows if v
+    )
+    return f'<table class="r57-themes">{body}</table>'
+
+
+def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
+    """Formula, row filter, source, owner, target, dimensions and the file and line to edit; for
+    a broken definition, each problem with its place."""
+    if spec is None:
+        for problem in service.config().broken_metrics.get(metric_id, []):
+            where = location_text(problem, lang)
+            st.html(
+                f'<div class="r57-error"><b>{_e(problem.text(lang))}</b>'
+                + (
+                    f'<div class="r57-small">{_e(t("error.location", lang, location=where))}</div>'
+                    if where
+                    else ""
+                )
+                + "</div>"
+            )
+        return
+    st.markdown(f"**{t('metric.formula', lang)}**")
+    st.code(spec.value, language="python", wrap_lines=True)
+    if spec.where:
+        st.markdown(f"**{t('metric.filter', lang)}**")
+        st.code(spec.where, language="python", wrap_lines=True)
+    cfg = service.config()
+    source = cfg.sources.get(spec.source or "")
+    refs = service.derived_from(metric_id)
+    loc = spec.loc
+    rows = [
+        (t("metric.source", lang), f"{source.title.get(lang)} ({source.id})" if source else ""),
+        (t("metric.derived_from", lang), ", ".join(service.metric_title(r, lang) for r in refs)),
+        (t("metric.owner", lang), service.unit_name(spec.owner, lang) if spec.owner else ""),
+        (t("metric.theme", lang), service.theme_title(spec.theme, lang)),
+        (t("metric.format", lang), t(f"format.{spec.format}", lang)),
+        (
+            t("metric.direction", lang),
+            t(f"direction.{spec.direction}", lang) if spec.direction else "",
+        ),
+        (t("metric.target", lang), target_text(spec, lang)),
+        (
+            t("metric.tolerance", lang),
+            fmtlib.delta(spec.tolerance, spec.format, lang).lstrip("+")
+            if spec.target is not None
+            else "",
+        ),
+        (
+            t("metric.dimensions", lang),
+            ", ".join(service.dimension_title(d, lang) for d in spec.dimensions),
+        ),
+        (
+            t("metric.file", lang),
+            t("metric.file_line", lang, file=loc.file, line=loc.line) if loc else "",
+        ),
+    ]
+    st.html(_rows_html(rows))
+
+
+def source_freshness(healths: Sequence[SourceHealth], lang: Lang) -> None:
+    """Each source behind a number: its state, newest data, rows and cadence."""
+    cfg = service.config()
+    for h in healths:
+        spec = cfg.sources[h.id]
+        rows = [
+            (
+                t("data.last_updated", lang),
+                fmtlib.date(h.newest, lang) if h.newest else t("freshness.never", lang),
+            ),
+            (t("data.rows", lang), fmtlib.number(h.rows, lang) if h.rows is not None else ""),
+            (t("data.lateness", lang), fmtlib.days(h.late_by, lang, 0) if h.late_by else ""),
+            (t("data.cadence", lang), t(f"cadence.{spec.freshness.cadence}", lang)),
+            (t("data.owner", lang), service.unit_name(spec.owner, lang)),
+            (t("data.problem", lang), h.error.text(lang) if h.error else ""),  # type: ignore[arg-type]
+        ]
+        st.html(
+            f'<div class="r57-card"><b>{_e(spec.title.get(lang))}</b> {source_chip_html(h.status, lang)}'
+            f"{_rows_html(rows)}</div>"
+        )
+
+
+# --------------------------------------------------------------------------- registers
+
+
+def task_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """Tasks as the office reads them: overdue first (the register's order), names not ids."""
+    group = "task_group_name_en" if lang == "en" else "task_group_name"
+    names = service.unit_names(lang)
+    rows = [
+        {
+            t("tasks.id", lang): r["task_id"],
+            t("tasks.task", lang): r["title"],
+            t("tasks.lead_unit", lang): names.get(r["lead_unit"], r["lead_unit"]),
+            t("tasks.deadline", lang): fmtlib.date(r["deadline"], lang),
+            t("tasks.status", lang): _task_status(r["status_as_of"], lang),
+            t("tasks.days_overdue", lang): (
+                fmtlib.number(r["days_overdue"], lang) if r["days_overdue"] else ""
+            ),
+            t("tasks.level", lang): (
+                t(f"level.{r['level']}", lang) if has(f"level.{r['level']}") else r["level"]
+            ),
+            t("tasks.group", lang): f"{r['task_group']}. {r[group]}",
+            t("tasks.completed_on", lang): (
+                fmtlib.date(r["completed_on"], lang) if r["completed_on"] else ""
+            ),
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows)
+
+
+def _task_status(status: str, lang: Lang) -> str:
+    icon = {"overdue": "✕", "done_late": "!", "done_on_time": "✓", "in_progress": "…"}.get(
+        status, ""
+    )
+    return f"{icon} {t(f'task_status.{status}', lang)}".strip()
+
+
+def _sharing_text(status: str, lang: Lang) -> str:
+    _, icon = charts.SHARING_STYLE.get(status, ("", "?"))
+    word = t(f"sharing.{status}", lang) if has(f"sharing.{status}") else status
+    return f"{icon} {word}"
+
+
+def dataset_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """A unit's databases: name, sharing status (icon and word), API, last sync, reason."""
+    name = "name_en" if lang == "en" else "name_vi"
+    yes, no = t("common.yes", lang), t("common.no", lang)
+    rows = [
+        {
+            t("data.dataset", lang): r[name],
+            t("sharing.label", lang): _sharing_text(r["status"], lang),
+            "API": yes if r["api_connected"] else no,
+            t("data.last_updated", lang): fmtlib.datetime(r["last_sync"], lang)
+            if r["last_sync"]
+            else "",
+            t("data.reasons", lang): r["refusal_reason"] or "",
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows)
+
+
+def sources_table(healths: Sequence[SourceHealth], lang: Lang) -> pl.DataFrame:
+    """Every source: owner, kind, health (icon and word), rows, newest data, lateness, cadence,
+    and why it is refused or failing."""
+    cfg = service.config()
+    rows = []
+    for h in healths:
+        spec = cfg.sources[h.id]
+        _, icon = charts.SOURCE_STATUS_STYLE.get(h.status, ("", "?"))
+        note = ""
+        if h.status == "refused" and spec.sharing.reason is not None:
+            note = spec.sharing.reason.get(lang)
+        elif h.error is not None:
+            note = h.error.text(lang)
+        rows.append(
+            {
+                t("data.source", lang): spec.title.get(lang),
+                t("data.owner", lang): service.unit_name(spec.owner, lang),
+                t("data.health", lang): f"{icon} {t(f'source_status.{h.status}', lang)}",
+                t("data.lateness", lang): fmtlib.days(h.late_by, lang, 0) if h.late_by else "",
+                t("data.last_updated", lang): fmtlib.date(h.newest, lang) if h.newest else "",
+                t("data.rows", lang): fmtlib.number(h.rows, lang) if h.rows is not None else "",
+                t("data.cadence", lang): t(f"cadence.{spec.freshness.cadence}", lang),
+                t("data.problem", lang): note,
+                t("data.kind", lang): spec.kind,
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def health_summary_html(healths: Sequence[SourceHealth], lang: Lang) -> str:
+    """One chip per health status present, with how many sources are in it."""
+    counts: dict[str, int] = {}
+    for h in healths:
+        counts[h.status] = counts.get(h.status, 0) + 1
+    chips = " ".join(
+        f"{source_chip_html(s, lang)} <b>{counts[s]}</b>"
+        for s in charts.SOURCE_STATUS_STYLE
+        if s in counts
+    )
+    return f'<div class="r57-card">{chips}</div>'
+
+
+def closed_departments_html(sharing: pl.DataFrame, lang: Lang) -> str:
+    """The departments that keep data closed, named, with what they withhold and why."""
+    closed = sharing.filter(pl.col("closed"))
+    items = []
+    for r in closed.iter_rows(named=True):
+        what = "; ".join(x for x in (r["refused_sources"], r["reasons"]) if x)
+        items.append(
+            f'<li data-closed="{_e(r["unit_id"])}"><b>{_e(r["unit"])}</b> '
+            f'{source_chip_html("refused", lang)} <span class="r57-small">{_e(what)}</span></li>'
+        )
+    return f'<ul class="r57-list">{"".join(items)}</ul>'
+
+
+def sharing_table(sharing: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """Department by department: databases connected, pending, refused, and why."""
+    rows = [
+        {
+            t("common.unit", lang): r["unit"],
+            _sharing_text("connected", lang): r["connected"],
+            _sharing_text("pending", lang): r["pending"],
+            _sharing_text("refused", lang): r["refused"],
+            t("data.datasets_total", lang): r["total"],
+            t("data.reasons", lang): "; ".join(
+                x for x in (r["refused_sources"], r["reasons"]) if x
+            ),
+        }
+        for r in sharing.iter_rows(named=True)
+    ]
+    return pl.DataFrame(rows)

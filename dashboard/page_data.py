@@ -1,0 +1,45 @@
+"""Dữ liệu / Data: is the data behind the numbers there, on time, and shared?
+
+Every source's health judged as of the as-of date (on time, late, stale, failed, refused), its
+rows, its newest data and how far behind its cadence it is; then data sharing department by
+department, the departments that keep their data closed first with their stated reasons; then
+any problem in the configuration files other than broken metrics (those have error cards).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, service
+from dashboard import components as ui
+from dashboard.i18n import t
+from metrics import fmt as fmtlib
+from sources.problems import ProjectError
+
+c = ui.ctx()
+ui.page_header(
+    t("data.sources", c.lang), t("overview.as_of", c.lang, date=fmtlib.date(c.as_of, c.lang))
+)
+
+by_source = service.health(c.as_of)
+st.html(ui.health_summary_html(list(by_source.values()), c.lang))
+sources = ui.sources_table(list(by_source.values()), c.lang)
+st.dataframe(sources, hide_index=True, width="stretch")
+
+st.subheader(t("data.sources_freshness", c.lang), anchor=False)
+fig = charts.freshness_bars(service.freshness_frame(by_source, c.lang), c.lang)
+st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
+
+st.subheader(t("data.sharing_by_department", c.lang), anchor=False)
+try:
+    sharing = service.sharing_by_department(c.lang)
+except ProjectError as exc:  # the register of databases cannot be read
+    ui.problems_box(exc.problems, c.lang)
+else:
+    st.html(ui.closed_departments_html(sharing, c.lang))
+    st.dataframe(ui.sharing_table(sharing, c.lang), hide_index=True, width="stretch")
+
+problems = service.config_problems()
+if problems:
+    with st.expander(f"{t('data.config_problems', c.lang)} ({len(problems)})"):
+        st.code("\n".join(p.render(c.lang) for p in problems), language=None, wrap_lines=True)

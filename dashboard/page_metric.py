@@ -1,0 +1,193 @@
+"""Chỉ số / Metric: one metric in depth, chosen from the overview or by ``?metric=``.
+
+Its card, its trend against the target (or target path), a ranked breakdown by any of its
+dimensions (``?by=``; clicking a unit's bar opens that unit), the values with CSV and Excel
+downloads, its definition with the file and line to edit, and how fresh its sources are.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, service
+from dashboard import components as ui
+from dashboard.i18n import t
+from metrics import fmt as fmtlib
+
+PERIOD_CHOICES = (6, 12, 24, 36)
+DEFAULT_N = 10
+
+c = ui.ctx()
+entries = service.catalogue()
+titles = {e.id: e.title(c.lang) for e in entries}
+pick, span = st.columns([3, 1], vertical_alignment="bottom")
+metric_id = ui.url_control(
+    pick.selectbox,
+    t("control.metric", c.lang),
+    "metric",
+    default=next(iter(titles)),
+    options=list(titles),
+    format_func=lambda mid: titles.get(mid, mid),
+)
+periods = ui.url_control(
+    span.segmented_control,
+    t("control.periods", c.lang),
+    "periods",
+    default=12,
+    options=PERIOD_CHOICES,
+    required=True,
+)
+spec = service.metric(metric_id)
+
+trend_res = service.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
+yearly = (
+    service.results(c.as_of, "year", periods=5, metrics=(metric_id,))
+    if metric_id in service.yearly_metrics()
+    else None
+)
+by_source = service.health(c.as_of)
+card = next(
+    iter(service.cards(trend_res, c.lang, c.as_of, yearly=yearly, by_source=by_source)), None
+)
+ui.page_header(titles[metric_id], c.period)
+if spec is not None and spec.description:
+    st.markdown(spec.description.get(c.lang))
+
+left, right = st.columns([1, 3], gap="medium")
+with left:
+    if isinstance(card, service.CardError) or card is None:
+        error = card or service.CardError(
+            metric_id, None, titles[metric_id], service.missing_problem(metric_id)
+        )
+        ui.error_card(error, c.lang)
+    else:
+        with st.container(border=True, key=f"card_{metric_id}"):
+            st.html(ui.card_html(card, c.lang))
+    st.markdown(f"**{t('metric.freshness', c.lang)}**")
+    ui.source_freshness(
+        [by_source[s] for s in service.metric_sources(metric_id) if s in by_source], c.lang
+    )
+with right:
+    series = trend_res.values.filter(pl.col("metric") == metric_id)
+    if spec is not None and not series.is_empty():
+        st.markdown(f"**{t('metric.trend', c.lang)}**")
+        fig = charts.trend(
+            series, fmt=spec.format, lang=c.lang, grain=c.grain, height=320, max_ticks=7
+        )
+        st.plotly_chart(fig, theme=None, key="trend", config={"displaylogo": False})
+
+breakdown = None
+if spec is not None and spec.dimensions:
+    dims = list(spec.dimensions)
+    head, pick, show = st.columns([3, 2, 3], vertical_alignment="bottom")
+    dim = ui.url_control(
+        pick.selectbox,
+        t("control.breakdown", c.lang),
+        "by",
+        default=dims[0],
+        options=dims,
+        format_func=lambda d: service.dimension_title(d, c.lang),
+    )
+    head.subheader(
+        t("metric.breakdown", c.lang, dimension=service.dimension_title(dim, c.lang)), anchor=False
+    )
+    breakdown = service.breakdown(metric_id, dim, c.as_of, c.grain, c.lang)
+    many = breakdown.height > 2 * DEFAULT_N
+    mode = show.selectbox(
+        t("control.show", c.lang),
+        ["top_bottom", "top", "bottom", "all"],
+        index=0 if many else 3,
+        format_func=lambda m: {
+            "top_bottom": f"{t('metric.top_n', c.lang, n=DEFAULT_N)} + {t('metric.bottom_n', c.lang, n=DEFAULT_N)}",
+            "top": t("metric.top_n", c.lang, n=DEFAULT_N),
+            "bottom": t("metric.bottom_n", c.lang, n=DEFAULT_N),
+            "all": t("control.all", c.lang),
+        }[m],
+        key="show",
+    )
+    if breakdown.is_empty():
+        st.caption(fmtlib.no_data(c.lang))
+    else:
+        top = DEFAULT_N if mode in ("top_bottom", "top") else None
+        bottom = DEFAULT_N if mode in ("top_bottom", "bottom") else None
+        fig = charts.breakdown(
+            breakdown,
+            dim_label_col="label",
+            key_col="key",
+            fmt=spec.format,
+            lang=c.lang,
+            top=top,
+            bottom=bottom,
+            direction=spec.direction or "up",
+        )
+        shown = len(fig.data[0].y)
+        st.caption(t("metric.ranked_by", c.lang, shown=shown, total=breakdown.height))
+        drill = service.is_unit_dimension(metric_id, dim)
+        event = st.plotly_chart(
+            fig,
+            theme=None,
+            key="breakdown",
+            on_select="rerun" if drill else "ignore",
+            selection_mode="points",
+            config={"displaylogo": False},
+        )
+        if drill:
+            st.caption(t("metric.click_to_drill", c.lang))
+            points = event.selection.points if event else []
+            if points:
+                unit = (
+                    points[0].get("customdata") or fig.data[0].customdata[points[0]["point_index"]]
+                )
+                st.switch_page(ui.PAGES["units"], query_params=ui.link_params(unit=str(unit)))
+elif spec is not None:
+    st.caption(t("metric.no_breakdown", c.lang))
+
+if spec is not None and not series.is_empty():
+    st.subheader(t("metric.data_table", c.lang), anchor=False)
+    tables = [
+        (
+            "periods",
+            t("metric.by_period", c.lang),
+            ui.period_table(series, spec.format, c.grain, c.lang),
+            series,
+        )
+    ]
+    if breakdown is not None and not breakdown.is_empty():
+        name = service.dimension_title(dim, c.lang)
+        shown = ui.breakdown_table(breakdown, spec.format, name, spec.direction, c.lang)
+        tables.append((f"by_{dim}", name, shown, breakdown))
+    for tab, (suffix, _, shown, raw) in zip(st.tabs([x[1] for x in tables]), tables, strict=True):
+        with tab:
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                height=min(420, 38 + 35 * shown.height),
+                column_config={
+                    col: st.column_config.TextColumn(width="medium")
+                    for col in shown.columns[:2]
+                    if col != "#"
+                },
+            )
+            name = f"{metric_id}_{suffix}_{c.as_of.isoformat()}"
+            a, b, _ = st.columns([1, 1, 3])
+            a.download_button(
+                t("download.csv", c.lang),
+                data=lambda raw=raw: ui.csv_bytes(raw),
+                file_name=f"{name}.csv",
+                mime="text/csv",
+                key=f"csv_{suffix}",
+                icon=":material/download:",
+            )
+            b.download_button(
+                t("download.excel", c.lang),
+                data=lambda raw=raw: ui.excel_bytes(raw, metric_id),
+                file_name=f"{name}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"xlsx_{suffix}",
+                icon=":material/download:",
+            )
+
+st.subheader(t("metric.definition", c.lang), anchor=False)
+ui.definition(metric_id, spec, c.lang)

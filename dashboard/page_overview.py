@@ -1,0 +1,103 @@
+"""Tổng quan / Overview: where are we off track as of the date, and who is responsible.
+
+The first screen answers that at a glance: the period in words, each theme as a row with its
+rolled-up status and headline figures (its lead figure, then what fails), and what needs
+attention (off-track metrics, the units with the most overdue tasks, sources refused or late).
+Below, each theme's metric cards. ``?theme=`` narrows the cards to one theme.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard import service
+from dashboard.i18n import t
+from metrics import fmt as fmtlib
+
+HISTORY_PERIODS = 6  # the sparkline's periods, fetched once for every card
+YEARS = 5  # the yearly history of figures that move once a year
+TOP_UNITS = 5
+ATTENTION_HEIGHT = 210  # px: the lists scroll inside, so the first screen keeps its shape
+
+c = ui.ctx()
+cfg = service.config()
+res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
+yearly_ids = sorted(service.yearly_metrics())
+yearly = service.results(c.as_of, "year", periods=YEARS, metrics=yearly_ids) if yearly_ids else None
+by_source = service.health(c.as_of)
+cards = service.cards(res, c.lang, c.as_of, yearly=yearly, by_source=by_source)
+statuses = service.theme_status(res)
+
+ui.page_header(t("page.overview", c.lang), c.period)
+
+by_theme = {theme: [x for x in cards if x.theme == theme] for theme in cfg.themes}
+orphans = [x for x in cards if x.theme not in cfg.themes]  # a broken metric whose theme is unknown
+rows = [
+    ui.ThemeRow(
+        theme.id,
+        theme.title.get(c.lang),
+        statuses.get(theme.id, service.ThemeState()),
+        service.headline(by_theme[theme.id]),
+    )
+    for theme in cfg.settings.themes
+]
+st.html(ui.themes_html(rows, c.lang))
+
+st.subheader(t("overview.needs_attention", c.lang), anchor=False)
+left, middle, right = st.columns([4, 3, 3], gap="medium")
+with left:
+    failing = [x for x in cards if isinstance(x, service.CardError) or x.status == "off_track"]
+    ui.column_heading(f"{t('overview.off_track', c.lang)} ({len(failing)})")
+    with st.container(height=ATTENTION_HEIGHT, border=False, key="off_track"):
+        ui.off_track_links(failing, c.lang)
+with middle:
+    ui.column_heading(t("overview.top_overdue_units", c.lang))
+    top = service.top_units(service.OVERDUE_METRIC, c.as_of, c.grain, TOP_UNITS)
+    if top:
+        ui.unit_links(
+            [
+                (
+                    uid,
+                    service.unit_name(uid, c.lang),
+                    t("tasks.overdue_count", c.lang, n=fmtlib.number(n, c.lang)),
+                )
+                for uid, n in top
+            ]
+        )
+    else:
+        st.caption(t("overview.no_overdue", c.lang))
+with right:
+    ui.column_heading(t("overview.source_issues", c.lang))
+    issues = service.source_issues(c.as_of, c.lang)
+    with st.container(height=ATTENTION_HEIGHT, border=False, key="source_issues"):
+        if issues:
+            st.html(ui.source_issues_html(issues, c.lang))
+        else:
+            st.caption(t("overview.sources_ok", c.lang))
+    ui.page_link("data", t("data.sources", c.lang))
+
+st.subheader(t("overview.theme_details", c.lang), anchor=False)
+chosen = ui.url_control(
+    st.segmented_control,
+    t("control.theme", c.lang),
+    "theme",
+    default=None,
+    options=list(cfg.themes),
+    key="overview_theme",
+    format_func=lambda theme: service.theme_title(theme, c.lang),
+    label_visibility="collapsed",
+)
+for theme in cfg.settings.themes:
+    if chosen and theme.id != chosen:
+        continue
+    ui.theme_header(
+        theme.title.get(c.lang),
+        statuses.get(theme.id, service.ThemeState()),
+        c.lang,
+        theme.description.get(c.lang) if theme.description else "",
+    )
+    ui.card_grid(by_theme[theme.id], c.lang)
+if orphans and not chosen:
+    st.subheader(t("error.page", c.lang), anchor=False)
+    ui.card_grid(orphans, c.lang)

@@ -1,0 +1,563 @@
+"""Trình chiếu / Present: a board shown one slide at a time on a shared screen.
+
+URL: ``/present?board=ID&slide=N`` (N from 1) opens slide N, so a presenter can reopen slide 4;
+``&snapshot=ID`` shows a published snapshot's figures exactly as presented, each card compared
+with today's; ``&view=notes`` is the speaker view for a second tab (current and next slide and
+the notes), which follows the slide on screen through state shared by the server.
+
+The whole deck is computed once (``metrics.deck.compute_deck``) and cached under the
+configuration's hash and the sources' fingerprints, so slides change instantly and every slide,
+the snapshot and the downloaded briefing carry the same numbers. Navigation reruns only the
+slide's fragment: no page reload, no flicker. Keys: arrows and Page Up/Down (what a clicker
+sends) through the buttons' own ``shortcut``.
+
+Texts from YAML are written with ``st.text`` (never parsed as Markdown or HTML); the large type
+and the hidden Streamlit chrome come from one style sheet targeting keyed containers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import brief, charts, service
+from dashboard.i18n import t
+from metrics import fmt
+from metrics.config import Config
+from metrics.deck import (
+    Card,
+    Deck,
+    DeckSlide,
+    compute_deck,
+    deck_from_snapshot,
+    pick,
+    publish_deck,
+    text_of,
+)
+from metrics.store import Store, StoreError, default_url
+from metrics.workspace import Workspace
+from sources.problems import ProjectError
+
+Lang = Literal["vi", "en"]
+
+BOARD, SLIDE, SNAPSHOT, LANG, AS_OF, VIEW = "board", "slide", "snapshot", "lang", "as_of", "view"
+NOTES_VIEW = "notes"
+FOLLOW_EVERY = 1.0  # seconds between the speaker view's looks at the shown slide
+
+STYLE = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stBottom"], footer, #MainMenu {
+  display: none !important; }
+[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important;
+  padding: 1.6vh 2.6vw 0.6vh 2.6vw !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 1.2vh; }
+[data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important;
+  transition: none !important; }
+[class*="st-key-pc-"] [data-testid="stText"] { font-family: inherit; color: #1f2933; }
+.st-key-pc-title [data-testid="stText"] { font-size: min(3vw, 5.6vh); font-weight: 700;
+  line-height: 1.1; }
+.st-key-pc-subtitle [data-testid="stText"], .st-key-pc-counter [data-testid="stText"] {
+  font-size: min(1.3vw, 2.4vh); color: #52606d; }
+.st-key-pc-banner [data-testid="stText"] { font-size: min(1vw, 1.9vh); background: #fff4d6;
+  border-left: 0.4vw solid #e0a526; padding: 0.4vh 0.8vw; }
+[class*="st-key-pc-cards"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+  > [data-testid="stLayoutWrapper"] { flex: 1 1 auto; }
+[class*="st-key-pc-card-"] { background: #f4f6f8; border-left: 0.5vw solid #8a94a3;
+  padding: 1.1vh 0.8vw 1.1vh 1vw; height: 100%; gap: 0.4vh !important; }
+[class*="st-key-pc-card-on_track-"] { border-left-color: #2b8a3e; }
+[class*="st-key-pc-card-at_risk-"] { border-left-color: #e0a526; }
+[class*="st-key-pc-card-off_track-"] { border-left-color: #9b2c2c; }
+[class*="st-key-pc-card-no_data-"] { border-left-color: #c4cad1; }
+[class*="st-key-pc-name-"] [data-testid="stText"] { font-size: min(1.1vw, 2.1vh); color: #52606d;
+  line-height: 1.25; }
+[class*="st-key-pc-value-"] [data-testid="stText"] { font-size: min(3.4vw, 6.4vh);
+  font-weight: 700; line-height: 1.05; letter-spacing: -0.01em; white-space: nowrap; }
+[class*="st-key-pc-novalue-"] [data-testid="stText"] { font-size: min(1.6vw, 3vh);
+  font-weight: 600; color: #52606d; }
+.st-key-pc-cards-few [class*="st-key-pc-value-"] [data-testid="stText"] {
+  font-size: min(4.6vw, 8.2vh); }
+.st-key-pc-cards-dense [class*="st-key-pc-value-"] [data-testid="stText"] {
+  font-size: min(2.3vw, 4.2vh); }
+.st-key-pc-cards-dense [class*="st-key-pc-name-"] [data-testid="stText"] {
+  font-size: min(0.9vw, 1.7vh); }
+[class*="st-key-pc-status-"] [data-testid="stText"] { font-size: min(1.15vw, 2.1vh);
+  font-weight: 700; }
+[class*="st-key-pc-status-on_track-"] [data-testid="stText"] { color: #1e6b30; }
+[class*="st-key-pc-status-at_risk-"] [data-testid="stText"] { color: #8a5a00; }
+[class*="st-key-pc-status-off_track-"] [data-testid="stText"] { color: #9b2c2c; }
+[class*="st-key-pc-detail-"] [data-testid="stText"] { font-size: min(0.92vw, 1.75vh);
+  color: #52606d; line-height: 1.3; }
+.st-key-pc-cards-dense [class*="st-key-pc-detail-"] [data-testid="stText"] {
+  font-size: min(0.78vw, 1.45vh); }
+[class*="st-key-pc-now-"] [data-testid="stText"] { font-size: min(1vw, 1.9vh); font-weight: 600;
+  color: #1f4e8c; }
+.st-key-pc-chart-title [data-testid="stText"] { font-size: min(1.3vw, 2.4vh); font-weight: 600; }
+.st-key-pc-chart-45 [data-testid="stPlotlyChart"] { height: 45vh; }
+.st-key-pc-chart-38 [data-testid="stPlotlyChart"] { height: 38vh; }
+.st-key-pc-chart-31 [data-testid="stPlotlyChart"] { height: 31vh; }
+.st-key-pc-chart-24 [data-testid="stPlotlyChart"] { height: 24vh; }
+.st-key-pc-chart-note [data-testid="stText"] { font-size: min(1.2vw, 2.2vh); color: #52606d; }
+.st-key-pc-bullets [data-testid="stText"] { font-size: min(1.7vw, 3.1vh); line-height: 1.3;
+  padding-left: 1.1em; text-indent: -1.1em; }
+.st-key-pc-footer [data-testid="stText"] { font-size: min(0.95vw, 1.8vh); color: #52606d; }
+.st-key-pc-pgup, .st-key-pc-pgdn { position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; opacity: 0; pointer-events: none; }
+.st-key-pc-tools-box { position: fixed; right: 1.2vw; bottom: 1.4vh; z-index: 90; width: auto; }
+.st-key-pc-notes-now [data-testid="stText"] { font-size: 2.2rem; font-weight: 700; }
+.st-key-pc-notes-text [data-testid="stText"] { font-size: 1.6rem; line-height: 1.45; }
+.st-key-pc-notes-next [data-testid="stText"] { font-size: 1.3rem; color: #52606d; }
+</style>
+"""
+
+# --------------------------------------------------------------------------- state and data
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def _plain(text: str) -> str:
+    """Text from YAML, the URL or the store, made literal where Streamlit reads Markdown
+    (alerts, button labels): no links, images or formatting smuggled in."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _lang(config: Config) -> Lang:
+    """The language control of ``app.py``, else ``?lang=``, else the settings' language."""
+    value = st.session_state.get(LANG) or st.query_params.get(LANG)
+    return value if value in ("vi", "en") else config.settings.language  # type: ignore[return-value]
+
+
+def _as_of_default(workspace: Workspace) -> dt.date:
+    """The dashboard's as-of date (used by ``as_of: latest`` boards and for "today's" figures)."""
+    value = st.session_state.get(AS_OF) or st.query_params.get(AS_OF)
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return workspace.default_as_of()
+
+
+def _data_key(workspace: Workspace) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What a computed deck depends on: the configuration's content and every source's data."""
+    prints = tuple((sid, workspace.catalog.fingerprint(sid)) for sid in workspace.config.sources)
+    return str(workspace.config.folder), workspace.config.content_hash, prints
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_deck(
+    _workspace: Workspace,
+    key: tuple[str, str, tuple[tuple[str, str], ...]],
+    board_id: str,
+    as_of_default: dt.date,
+    as_of: dt.date | None,
+) -> Deck:
+    del key  # the cache key only
+    config = _workspace.config
+    board = config.boards[board_id]
+    return compute_deck(config, _workspace.catalog, board, as_of_default=as_of_default, as_of=as_of)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stored_deck(url: str, snapshot_id: int) -> Deck:
+    """A published snapshot never changes: cache it for good."""
+    return deck_from_snapshot(Store(url).read(snapshot_id))
+
+
+@st.cache_resource
+def _shown() -> dict[tuple[str, str], int]:
+    """The slide on screen for each (board, snapshot): the speaker view in another tab reads it."""
+    return {}
+
+
+def _slide_index(total: int) -> int:
+    """The 0-based slide from ``?slide=`` (1-based), kept within the deck."""
+    try:
+        number = int(st.query_params.get(SLIDE, "1"))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), total) - 1
+
+
+def _go(step: int, total: int) -> None:
+    """Button callback: move by ``step`` slides, never past either end."""
+    index = min(max(_slide_index(total) + step, 0), total - 1)
+    st.query_params[SLIDE] = str(index + 1)
+
+
+# --------------------------------------------------------------------------- one slide
+
+
+def _card(card: Card, number: int, lang: Lang, now: Card | None, compare: bool) -> None:
+    text = brief.card_text(card, lang)
+    with st.container(key=f"pc-card-{card.status}-{number}", gap=None):
+        with st.container(key=f"pc-name-{number}"):
+            st.text(text.title)
+        # A missing value says so in words, not in the size of a number.
+        with st.container(key=f"pc-{'value' if card.value is not None else 'novalue'}-{number}"):
+            st.text(text.value)
+        with st.container(key=f"pc-status-{card.status}-{number}"):
+            st.text(text.status)
+        details = [x for x in (text.target, text.expected, text.delta, text.error) if x]
+        if details:
+            with st.container(key=f"pc-detail-{number}"):
+                st.text("\n".join(details))
+        if compare:
+            with st.container(key=f"pc-now-{number}"):
+                st.text(_comparison(card, now, lang))
+
+
+def _comparison(frozen: Card, now: Card | None, lang: Lang) -> str:
+    """``Hiện nay: 14 · +2 so với lúc chốt`` under a frozen card."""
+    if now is None or now.value is None:
+        return t("present.now_value", lang, value=fmt.no_data(lang))
+    line = t("present.now_value", lang, value=fmt.value(now.value, now.format, lang))
+    if frozen.value is None:
+        return line
+    change = fmt.delta(now.value - frozen.value, frozen.format, lang)
+    if change == fmt.delta(0, frozen.format, lang):
+        return f"{line} ({t('present.unchanged', lang)})"
+    return f"{line} ({t('present.change_since', lang, delta=change)})"
+
+
+def _chart_height(dense: bool, compare: bool) -> int:
+    """The chart's share of the screen height (vh) left by the cards above it: a second row of
+    cards costs 14, the comparison line under each frozen card 7 (see the ``pc-chart-*`` rules)."""
+    return 45 - (14 if dense else 0) - (7 if compare else 0)
+
+
+def _chart(slide: DeckSlide, lang: Lang, height: int) -> None:
+    """The chart under its title, ``height`` vh tall."""
+    chart = slide.chart
+    assert chart is not None
+    with st.container(key="pc-chart-title"):
+        st.text(brief.chart_title(chart, lang))
+    figure = brief.chart_figure(chart, lang)
+    if figure is None:
+        reason = pick(chart.error, lang) or fmt.no_data(lang)
+        with st.container(key="pc-chart-note"):
+            st.text(t("brief.chart_unavailable", lang, reason=reason))
+        return
+    charts.for_projector(figure, 1.2 if height >= 38 else 1.0)
+    figure.update_layout(height=None, autosize=True, margin={"t": 36})
+    with st.container(key=f"pc-chart-{height}"):
+        st.plotly_chart(
+            figure,
+            width="stretch",
+            height="stretch",
+            theme=None,  # keep the dashboard's own fonts, colours and number separators
+            config={"displayModeBar": False, "responsive": True},
+            key=f"pc-figure-{slide.index}",
+        )
+
+
+def _slide(deck: Deck, slide: DeckSlide, lang: Lang, now: Deck | None) -> None:
+    """Title, cards, chart and bullets of one slide."""
+    total = len(deck.slides)
+    head, counter = st.columns([5, 1], vertical_alignment="bottom")
+    with head, st.container(key="pc-title"):
+        st.text(pick(slide.title, lang))
+    with counter, st.container(key="pc-counter"):
+        st.text(
+            t("present.slide_of", lang, n=slide.index + 1, total=total),
+            text_alignment="right",
+            width="stretch",
+        )
+    with st.container(key="pc-subtitle"):
+        st.text(brief.slide_subtitle(deck, slide, lang))
+    if deck.snapshot is not None:
+        with st.container(key="pc-banner"):
+            line = brief.snapshot_text(deck, lang) + " · "
+            if now is not None:
+                line += t("snapshot.compare", lang, date=fmt.date(now.as_of, lang))
+            else:
+                line += t(
+                    "snapshot.compare_unavailable", lang, reason=t("snapshot.board_gone", lang)
+                )
+            st.text(line)
+
+    cards = slide.cards
+    bullets = slide.bullet_lines(lang)
+    dense = len(cards) > 6 and (slide.chart is not None or bool(bullets))
+    if cards:
+        per_row = min(len(cards), 6)
+        size = "dense" if dense else "few" if len(cards) <= 3 else "row"
+        with st.container(key=f"pc-cards-{size}"):
+            for start in range(0, len(cards), per_row):
+                columns = st.columns(per_row, gap="small")
+                for offset, card in enumerate(cards[start : start + per_row]):
+                    with columns[offset]:
+                        current = now.card(card.metric, slide.unit) if now is not None else None
+                        _card(card, start + offset, lang, current, now is not None)
+
+    if slide.chart is not None and bullets:
+        left, right = st.columns([2, 1], gap="large")
+        with left:
+            _chart(slide, lang, _chart_height(dense, now is not None))
+        with right, st.container(key="pc-bullets"):
+            for line in bullets:
+                st.text(f"• {line}")
+    elif slide.chart is not None:
+        _chart(slide, lang, _chart_height(dense, now is not None))
+    elif bullets:
+        with st.container(key="pc-bullets"):
+            for line in bullets:
+                st.text(f"• {line}")
+
+
+def _footer(deck: Deck, index: int, lang: Lang) -> None:
+    """Navigation, the as-of date and the sources' freshness on one line."""
+    total = len(deck.slides)
+    back, forward, words, _tools_space = st.columns([1, 1, 7, 1], vertical_alignment="center")
+    with back:
+        st.button(
+            t("present.previous", lang),
+            key="pc-prev",
+            on_click=_go,
+            args=(-1, total),
+            disabled=index == 0,
+            shortcut="Left",
+            width="stretch",
+        )
+    with forward:
+        st.button(
+            t("present.next", lang),
+            key="pc-next",
+            on_click=_go,
+            args=(1, total),
+            disabled=index >= total - 1,
+            shortcut="Right",
+            type="primary",
+            width="stretch",
+        )
+    with words, st.container(key="pc-footer"):
+        st.text(brief.footer_text(deck, lang))
+    # What a presentation clicker sends; the buttons are kept off screen.
+    st.button("PageUp", key="pc-pgup", on_click=_go, args=(-1, total), shortcut="PageUp")
+    st.button("PageDown", key="pc-pgdn", on_click=_go, args=(1, total), shortcut="PageDown")
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _presenter(deck: Deck, lang: Lang, now: Deck | None, shown_key: tuple[str, str]) -> None:
+    @st.fragment
+    def show() -> None:
+        index = _slide_index(len(deck.slides))
+        st.query_params[SLIDE] = str(index + 1)
+        _shown()[shown_key] = index
+        _slide(deck, deck.slides[index], lang, now)
+        _footer(deck, index, lang)
+
+    show()
+
+
+def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
+    """Current and next slide and the notes, following the slide the presenter shows."""
+
+    @st.fragment(run_every=FOLLOW_EVERY)
+    def follow() -> None:
+        total = len(deck.slides)
+        index = _shown().get(shown_key, _slide_index(total))
+        slide = deck.slides[index]
+        with st.container(key="pc-counter"):
+            st.text(t("present.slide_of", lang, n=index + 1, total=total))
+        st.caption(t("present.now_showing", lang))
+        with st.container(key="pc-notes-now"):
+            st.text(pick(slide.title, lang))
+        st.caption(t("present.notes", lang))
+        with st.container(key="pc-notes-text"):
+            st.text(pick(slide.notes, lang) or t("present.no_notes", lang))
+        st.caption(t("present.up_next", lang))
+        with st.container(key="pc-notes-next"):
+            upcoming = deck.slides[index + 1] if index + 1 < total else None
+            st.text(pick(upcoming.title, lang) if upcoming else t("present.end_of_deck", lang))
+
+    follow()
+
+
+def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
+    """Publishing, downloads, the speaker view and past snapshots, out of the slide's way."""
+    config = workspace.config
+    params = {BOARD: deck.board_id, LANG: lang}
+    with (
+        st.container(key="pc-tools-box"),
+        st.popover(t("present.tools", lang), key="pc-tools", icon=":material/tune:"),
+    ):
+        notes_query = {**params, VIEW: NOTES_VIEW}
+        if deck.snapshot is not None:
+            notes_query[SNAPSHOT] = str(deck.snapshot.id)
+        st.link_button(
+            t("present.speaker_view", lang),
+            "?" + urlencode(notes_query),
+            help=t("present.speaker_view_help", lang),
+            icon=":material/speaker_notes:",
+        )
+        for kind, key in (("pptx", "download.pptx"), ("pdf", "download.pdf")):
+            st.download_button(
+                t(key, lang),
+                data=lambda kind=kind: brief.build(deck, lang, kind),
+                file_name=brief.file_name(deck, lang, kind),  # type: ignore[arg-type]
+                mime=brief.MIME[kind],
+                key=f"pc-download-{kind}",
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        if deck.snapshot is None:
+            _publish_form(config, deck, lang)
+        else:
+            st.button(
+                t("snapshot.live", lang),
+                key="pc-live",
+                on_click=_leave_snapshot,
+                icon=":material/update:",
+            )
+        _snapshot_list(config, deck, lang)
+
+
+def _author() -> str:
+    """Who is signed in, when the app has sign-in; blank otherwise (the form asks)."""
+    return str(st.user.get("name") or st.user.get("email") or "")
+
+
+def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
+    with st.form("pc-publish-form", border=False):
+        st.caption(t("snapshot.publish_help", lang))
+        title, day = pick(deck.title, lang), fmt.date(deck.as_of, lang)
+        label = st.text_input(
+            t("snapshot.label", lang),
+            value=title if day in title else f"{title} ({day})",
+            max_chars=200,
+        )
+        author = st.text_input(t("snapshot.author", lang), value=_author(), max_chars=200)
+        submitted = st.form_submit_button(
+            t("snapshot.publish", lang), type="primary", icon=":material/lock:", key="pc-publish"
+        )
+    if not submitted:
+        return
+    try:
+        done = publish_deck(
+            Store(default_url(config)),
+            deck,
+            label=label.strip() or deck.board_id,
+            author=author.strip() or t("snapshot.anonymous", lang),
+        )
+    except StoreError as exc:
+        st.error(_plain(f"{t('snapshot.failed', lang)}: {exc.render(lang)}"))
+        return
+    key = "snapshot.created" if done.created else "snapshot.exists"
+    st.success(t(key, lang, id=done.snapshot.id))
+
+
+def _snapshot_list(config: Config, deck: Deck, lang: Lang) -> None:
+    try:
+        snapshots = Store(default_url(config)).list_snapshots(deck.board_id, limit=10)
+    except StoreError as exc:
+        st.caption(_plain(exc.render(lang)))
+        return
+    st.caption(t("snapshot.list", lang))
+    if not snapshots:
+        st.caption(t("snapshot.none", lang))
+    zone = ZoneInfo(config.settings.timezone)
+    for info in snapshots:
+        when = fmt.datetime(info.created_at.astimezone(zone), lang)
+        st.button(
+            _plain(f"{info.id} · {info.label} · {when}"),
+            key=f"pc-open-{info.id}",
+            on_click=_open_snapshot,
+            args=(info.id,),
+            type="tertiary",
+        )
+
+
+def _open_snapshot(snapshot_id: int) -> None:
+    st.query_params[SNAPSHOT] = str(snapshot_id)
+    st.query_params[SLIDE] = "1"
+
+
+def _leave_snapshot() -> None:
+    del st.query_params[SNAPSHOT]
+
+
+def _board_id(config: Config, lang: Lang) -> str | None:
+    """The board named by ``?board=``, or the first one; None (after saying why) when none fits."""
+    if not config.boards:
+        st.info(t("present.no_boards", lang))
+        return None
+    board_id = st.query_params.get(BOARD) or next(iter(config.boards))
+    if board_id not in config.boards:
+        st.error(_plain(t("present.unknown_board", lang, board=board_id)))
+        for other in config.boards.values():
+            st.button(
+                _plain(pick(text_of(other.title), lang)),
+                key=f"pc-board-{other.id}",
+                on_click=_choose_board,
+                args=(other.id,),
+            )
+        return None
+    st.query_params[BOARD] = board_id
+    return board_id
+
+
+def _choose_board(board_id: str) -> None:
+    st.query_params[BOARD] = board_id
+    st.query_params[SLIDE] = "1"
+
+
+def _snapshot_id(lang: Lang) -> int | None:
+    raw = st.query_params.get(SNAPSHOT)
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        st.error(_plain(t("snapshot.invalid_id", lang, value=raw)))
+        return None
+
+
+def render() -> None:
+    st.html(STYLE)
+    try:
+        workspace = service.workspace()
+    except ProjectError as exc:
+        st.error("\n\n".join(_plain(p.render("vi")) for p in exc.problems))
+        return
+    config = workspace.config
+    lang = _lang(config)
+    as_of_default = _as_of_default(workspace)
+    snapshot_id = _snapshot_id(lang)
+
+    now: Deck | None = None
+    if snapshot_id is not None:
+        try:
+            deck = _stored_deck(default_url(config), snapshot_id)
+        except StoreError as exc:
+            st.error(_plain(exc.render(lang)))
+            return
+        st.query_params[BOARD] = deck.board_id
+        if deck.board_id in config.boards:
+            now = _live_deck(
+                workspace, _data_key(workspace), deck.board_id, as_of_default, as_of_default
+            )
+    else:
+        board_id = _board_id(config, lang)
+        if board_id is None:
+            return
+        deck = _live_deck(workspace, _data_key(workspace), board_id, as_of_default, None)
+
+    shown_key = (deck.board_id, str(snapshot_id or ""))
+    if st.query_params.get(VIEW) == NOTES_VIEW:
+        _speaker(deck, lang, shown_key)
+        return
+    _presenter(deck, lang, now, shown_key)
+    _tools(workspace, deck, lang)
+
+
+render()

@@ -1,0 +1,173 @@
+"""Đơn vị / Units: a unit × metric scorecard, and one unit's page (``?unit=``).
+
+The scorecard shows, for one theme (``?theme=``) and one kind of unit (``?kind=``), every unit's
+status on every metric that can be broken down by unit, sorted (``?sort=``) with the units that
+fail most at the top; clicking a row opens that unit. A unit's page gathers what it is answerable
+for: its metrics (report timeliness, service quality, data sharing...), the Resolution 57 tasks
+it leads with the overdue ones first, and its databases with their sharing status.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, service
+from dashboard import components as ui
+from dashboard.i18n import t
+from metrics import fmt as fmtlib
+from sources.problems import ProjectError
+
+KINDS = {"department": ("department", "agency"), "ward": ("ward",), "commune": ("commune",)}
+HISTORY_PERIODS = 6
+
+c = ui.ctx()
+cfg = service.config()
+names = service.unit_names(c.lang)
+ordered = [u for kinds in KINDS.values() for u in service.units_of_kind(kinds)]
+
+title, pick = st.columns([3, 2], vertical_alignment="bottom")
+unit = ui.url_control(
+    pick.selectbox,
+    t("units.select", c.lang),
+    "unit",
+    default=None,
+    options=ordered,
+    index=None,
+    format_func=lambda u: names.get(u, u),
+    placeholder=t("units.select", c.lang),
+)
+
+
+def _open_selected() -> None:
+    """A click on a scorecard row opens that unit."""
+    points = st.session_state["scorecard"].selection.points
+    if points:
+        ui.set_url_value("unit", str(points[0]["customdata"]))
+
+
+def _back() -> None:
+    ui.set_url_value("unit", None)
+
+
+if unit is None:
+    with title:
+        ui.page_header(t("units.scorecard", c.lang), c.period)
+    themes = [th.id for th in cfg.settings.themes]
+    a, b, d = st.columns(3)
+    theme = ui.url_control(
+        a.selectbox,
+        t("control.theme", c.lang),
+        "theme",
+        default=themes[0],
+        options=themes,
+        key="units_theme",
+        format_func=lambda th: service.theme_title(th, c.lang),
+    )
+    kind = ui.url_control(
+        b.selectbox,
+        t("control.unit_kind", c.lang),
+        "kind",
+        default="department",
+        options=list(KINDS),
+        format_func=lambda k: t(f"units.kind.{k}", c.lang),
+    )
+    board = service.scorecard(c.as_of, c.grain, theme, KINDS[kind], c.lang)
+    metric_ids = list(dict.fromkeys(board["metric"].to_list())) if not board.is_empty() else []
+    sort = ui.url_control(
+        d.selectbox,
+        t("units.sort", c.lang),
+        "sort",
+        default="off_track",
+        options=["off_track", "name", *metric_ids],
+        format_func=lambda s: (
+            t("units.sort_off_track", c.lang)
+            if s == "off_track"
+            else t("units.sort_name", c.lang)
+            if s == "name"
+            else t("units.sort_metric", c.lang, metric=service.metric_title(s, c.lang))
+        ),
+    )
+    if board.is_empty():
+        st.info(t("units.no_metrics", c.lang))
+    else:
+        board = service.sort_scorecard(board, sort)
+        st.caption(t("units.scorecard_help", c.lang))
+        fig = charts.scorecard_heatmap(
+            board,
+            row_label_col="unit_label",
+            col_label_col="metric_label",
+            row_key_col="unit",
+            lang=c.lang,
+            slant=-35,
+        )
+        charts.clickable_cells(fig)
+        st.plotly_chart(
+            fig,
+            theme=None,
+            key="scorecard",
+            on_select=_open_selected,
+            selection_mode="points",
+            config={"displaylogo": False},
+        )
+else:
+    kind_word = t(f"units.kind.{cfg.units[unit].kind}", c.lang)
+    with title:
+        ui.page_header(names[unit], f"{kind_word} · {c.period}")
+    st.button(t("units.back", c.lang), on_click=_back, icon=":material/arrow_back:")
+
+    filters = ((service.UNIT_DIMENSION, unit),)
+    res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
+    yearly_ids = sorted(service.yearly_metrics())
+    yearly = (
+        service.results(c.as_of, "year", periods=5, metrics=yearly_ids, filters=filters)
+        if yearly_ids
+        else None
+    )
+    cards = service.cards(res, c.lang, c.as_of, yearly=yearly, by_source=service.health(c.as_of))
+    statuses = service.theme_status(res)
+    st.subheader(t("units.unit_metrics", c.lang), anchor=False)
+    if not cards:
+        st.info(t("units.no_metrics", c.lang))
+    for theme in cfg.settings.themes:
+        theme_cards = [x for x in cards if x.theme == theme.id]
+        if not theme_cards:
+            continue
+        ui.theme_header(
+            theme.title.get(c.lang), statuses.get(theme.id, service.ThemeState()), c.lang
+        )
+        ui.card_grid(theme_cards, c.lang)
+
+    st.subheader(t("units.tasks", c.lang), anchor=False)
+    try:
+        led = service.tasks(c.as_of, lead_unit=unit)
+    except ProjectError as exc:  # the register cannot be read: the rest of the page stands
+        ui.problems_box(exc.problems, c.lang)
+    else:
+        if led.is_empty():
+            st.caption(t("units.no_tasks", c.lang))
+        else:
+            overdue = service.only_overdue(led)
+            st.markdown(
+                t(
+                    "tasks.group_summary",
+                    c.lang,
+                    n=fmtlib.number(led.height, c.lang),
+                    overdue=overdue.height,
+                )
+            )
+            if not overdue.is_empty():
+                st.markdown(f"**{t('units.overdue_items', c.lang)}**")
+                st.dataframe(ui.task_table(overdue, c.lang), hide_index=True, width="stretch")
+            with st.expander(t("tasks.register", c.lang)):
+                st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
+
+    st.subheader(t("units.datasets", c.lang), anchor=False)
+    try:
+        owned = service.datasets(unit=unit)
+    except ProjectError as exc:
+        ui.problems_box(exc.problems, c.lang)
+    else:
+        if owned.is_empty():
+            st.caption(t("units.no_datasets", c.lang))
+        else:
+            st.dataframe(ui.dataset_table(owned, c.lang), hide_index=True, width="stretch")

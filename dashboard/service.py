@@ -1,0 +1,927 @@
+"""The dashboard's one door to data: the workspace, engine results, source health, registers, names.
+
+Pages never open a source or compute a metric; they ask here and hand what they get to
+``dashboard.components``. Everything expensive is cached:
+
+- the workspace (configuration + catalogue) with ``st.cache_resource``, keyed on the configuration
+  folder and its files' sizes and times, so an edited YAML file is picked up on the next rerun;
+- engine results, source health and the registers with ``st.cache_data`` (global scope: a second
+  session, or the first load of a page another viewer already opened, is served from memory),
+  keyed on the configuration's content hash and every source's fingerprint, so a changed file or
+  database invalidates exactly what it feeds. Entries are capped in number and size because a
+  breakdown by ward over several periods is not small.
+
+A few things the engine and the configuration do not give directly are reconstructed here (see
+``_raw_catalogue``): a metric whose definition is broken is dropped from ``Config.metrics``, but the
+dashboard still needs its title and theme to put an error card in its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import has, t
+from metrics import fmt as fmtlib
+from metrics.config import Config
+from metrics.engine import Request, Results, compute
+from metrics.spec import Metric
+from metrics.workspace import Workspace, default_config_dir, open_workspace
+from sources.health import SourceHealth
+from sources.problems import ConfigError, Problem, ProjectError
+from sources.yamlload import load
+
+TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
+DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
+OVERDUE_METRIC = "tasks_overdue"  # ranks units on the overview; the Tasks page's matrix
+TOTAL_METRIC = "tasks_total"  # the Tasks page's matrix by group and level
+UNIT_DIMENSION = "unit"
+
+RESULTS_MAX_ENTRIES = 256
+RESULTS_MAX_SIZE = "512MB"
+
+_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
+_HEALTH_RANK = {"ok": 0, "late": 1, "stale": 2, "failed": 3, "refused": 4}
+_SEVERITY = {"off_track": 0, "at_risk": 1, "on_track": 2, "no_target": 3, "no_data": 4}
+
+
+# --------------------------------------------------------------------------- the workspace
+
+
+def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Sizes and modification times of the configuration's files: cheap, and enough to notice
+    an edit (the content hash is only known after loading)."""
+    files = [folder / name for name in ("settings.yaml", "units.yaml", "sources.yaml")]
+    files += sorted((folder / "metrics").glob("*.yaml")) + sorted(
+        (folder / "boards").glob("*.yaml")
+    )
+    stamp = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            stamp.append((str(path), -1, -1))
+        else:
+            stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _open(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
+    """One workspace per configuration state; its catalogue keeps the sources it has read."""
+    del stamp  # part of the cache key only
+    return open_workspace(folder)
+
+
+_STAMP_TTL = 1.0  # seconds: an edited YAML file is noticed within this time
+_stamps: dict[Path, tuple[float, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def _recent_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The folder's stamp, taken at most once a second: pages ask for the workspace many times
+    per run (every name they show), and a dozen ``stat`` calls each time add up."""
+    now = time.monotonic()
+    taken = _stamps.get(folder)
+    if taken is None or now - taken[0] > _STAMP_TTL:
+        taken = (now, _config_stamp(folder))
+        _stamps[folder] = taken
+    return taken[1]
+
+
+def workspace() -> Workspace:
+    """The workspace of ``KPI_CONFIG`` (or the repository's ``config/``).
+
+    Raises ``ConfigError`` when the configuration cannot be used at all (no valid settings).
+    """
+    folder = default_config_dir().resolve()
+    return _open(str(folder), _recent_stamp(folder))
+
+
+def config() -> Config:
+    return workspace().config
+
+
+def _key(ws: Workspace) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What every cached result depends on: the folder, the YAML content, the data."""
+    prints = tuple((sid, ws.catalog.fingerprint(sid)) for sid in ws.config.sources)
+    return str(ws.config.folder), ws.config.content_hash, prints
+
+
+# --------------------------------------------------------------------------- engine results
+
+
+@st.cache_data(max_entries=RESULTS_MAX_ENTRIES, max_size=RESULTS_MAX_SIZE, show_spinner=False)
+def _results(
+    _ws: Workspace,
+    key: tuple[str, str, tuple[tuple[str, str], ...]],
+    as_of: dt.date,
+    grain: str,
+    periods: int,
+    by: tuple[str, ...],
+    filters: tuple[tuple[str, str], ...],
+    metrics: tuple[str, ...] | None,
+) -> Results:
+    del key  # the cache key: configuration hash and source fingerprints
+    request = Request(
+        as_of=as_of,
+        grain=grain,  # type: ignore[arg-type]
+        periods=periods,
+        by=by,
+        filters=filters,
+        metrics=metrics,
+    )
+    return compute(_ws.config, _ws.catalog, request)
+
+
+def results(
+    as_of: dt.date,
+    grain: str,
+    *,
+    periods: int = 1,
+    by: Sequence[str] = (),
+    filters: Iterable[tuple[str, str]] = (),
+    metrics: Sequence[str] | None = None,
+) -> Results:
+    """The engine's results for a request, from the cache when the same data was asked before."""
+    ws = workspace()
+    return _results(
+        ws,
+        _key(ws),
+        as_of,
+        grain,
+        max(1, periods),
+        tuple(by),
+        tuple(sorted(filters)),
+        tuple(metrics) if metrics else None,
+    )
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _health(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
+) -> list[SourceHealth]:
+    del key
+    return _ws.catalog.health(today=as_of)
+
+
+def health(as_of: dt.date) -> dict[str, SourceHealth]:
+    """Every source's health judged as of the dashboard's date (the demo's 14/11/2025 is judged
+    on that day, not on the day the server runs)."""
+    ws = workspace()
+    return {h.id: h for h in _health(ws, _key(ws), as_of)}
+
+
+def metric_sources(metric_id: str) -> list[str]:
+    """The sources a metric reads, through the metrics it is derived from."""
+    cfg = config()
+    seen: set[str] = set()
+    found: list[str] = []
+
+    def visit(mid: str) -> None:
+        if mid in seen:
+            return
+        seen.add(mid)
+        metric = cfg.metrics.get(mid)
+        if metric is None:
+            return
+        if metric.source:
+            if metric.source not in found:
+                found.append(metric.source)
+            return
+        compiled = cfg.compiled.get(mid)
+        for ref in sorted(compiled.value.metrics) if compiled else ():
+            visit(ref)
+
+    visit(metric_id)
+    return found
+
+
+def derived_from(metric_id: str) -> list[str]:
+    """The metrics a derived metric is built from (empty for a metric read from a source)."""
+    compiled = config().compiled.get(metric_id)
+    return sorted(compiled.value.metrics) if compiled else []
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The state of the data behind a number: the worst of its sources."""
+
+    status: str  # ok, late, stale, failed, refused
+    newest: dt.date | None  # newest data, never after the as-of date
+    late_by: int | None
+
+
+def freshness(
+    metric_id: str, as_of: dt.date, by_source: dict[str, SourceHealth]
+) -> Freshness | None:
+    """How fresh the data behind a metric is, as of the dashboard's date."""
+    healths = [by_source[s] for s in metric_sources(metric_id) if s in by_source]
+    if not healths:
+        return None
+    worst = max(healths, key=lambda h: (_HEALTH_RANK.get(h.status, 0), h.late_by or 0))
+    newest = [_day(h.newest) for h in healths if h.newest is not None]
+    day = min(newest) if newest else None
+    return Freshness(worst.status, min(day, as_of) if day else None, worst.late_by)
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tasks(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
+) -> pl.DataFrame:
+    del key
+    day = pl.lit(as_of)
+    done = pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= day)
+    return (
+        _ws.catalog.frame(TASKS_SOURCE)
+        .filter(pl.col("start_date") <= day)
+        .with_columns(
+            pl.when(done & (pl.col("completed_on") <= pl.col("deadline")))
+            .then(pl.lit("done_on_time"))
+            .when(done)
+            .then(pl.lit("done_late"))
+            .when(pl.col("deadline") < day)
+            .then(pl.lit("overdue"))
+            .otherwise(pl.lit("in_progress"))
+            .alias("status_as_of"),
+        )
+        .with_columns(
+            pl.when(pl.col("status_as_of") == "overdue")
+            .then((day - pl.col("deadline")).dt.total_days())
+            .otherwise(None)
+            .alias("days_overdue"),
+        )
+        .sort(
+            pl.col("status_as_of") != "overdue",
+            pl.col("days_overdue"),
+            "task_group",
+            "deadline",
+            "task_id",
+            descending=[False, True, False, False, False],
+            nulls_last=True,
+        )
+        .collect()
+    )
+
+
+def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
+    """The task register as it stood on ``as_of``: the tasks assigned by then, each with its
+    status on that day (``status_as_of``: done_on_time, done_late, overdue, in_progress) and
+    ``days_overdue``, overdue first. "Overdue" is the metrics' own rule: past its deadline and not
+    completed by the date, so the register's counts match ``tasks_overdue*``. The source's own
+    ``status`` column is a snapshot of the day it was exported and is not used.
+
+    Raises ``SourceError`` when the register cannot be read.
+    """
+    ws = workspace()
+    frame = _tasks(ws, _key(ws), as_of)
+    return frame if lead_unit is None else frame.filter(pl.col("lead_unit") == lead_unit)
+
+
+def only_overdue(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("status_as_of") == "overdue")
+
+
+def filter_tasks(
+    frame: pl.DataFrame,
+    *,
+    group: int | None = None,
+    level: str | None = None,
+    lead_unit: str | None = None,
+    status: str | None = None,
+) -> pl.DataFrame:
+    """The register rows matching every filter that is given."""
+    conditions = [
+        pl.col(column) == value
+        for column, value in (
+            ("task_group", group),
+            ("level", level),
+            ("lead_unit", lead_unit),
+            ("status_as_of", status),
+        )
+        if value is not None
+    ]
+    return frame.filter(*conditions) if conditions else frame
+
+
+def task_groups(frame: pl.DataFrame, lang: str) -> dict[int, str]:
+    """The task groups in order, named in the language: ``{1: "1. Nâng cao nhận thức..."}``."""
+    name = "task_group_name_en" if lang == "en" else "task_group_name"
+    pairs = frame.select("task_group", name).unique("task_group").sort("task_group")
+    return {int(g): f"{g}. {n}" for g, n in pairs.iter_rows()}
+
+
+def task_metrics() -> list[str]:
+    """The metrics computed from the task register, in catalogue order."""
+    cfg = config()
+    return [
+        e.id for e in catalogue() if getattr(cfg.metrics.get(e.id), "source", None) == TASKS_SOURCE
+    ]
+
+
+def task_matrix(
+    as_of: dt.date, grain: str, filters: Sequence[tuple[str, str]], lang: str
+) -> pl.DataFrame:
+    """Tasks by group (rows) and directing level (columns), with the overdue ones, from the
+    engine's ``tasks_total`` and ``tasks_overdue`` broken down by group and level."""
+    wanted = [m for m in (TOTAL_METRIC, OVERDUE_METRIC) if m in config().metrics]
+    res = results(as_of, grain, by=("group", "level"), filters=filters, metrics=wanted)
+    current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
+    counts: dict[tuple[str, str, str], int] = {
+        (str(r["metric"]), str(r["group"]), str(r["level"])): int(r["value"] or 0)
+        for r in current.iter_rows(named=True)
+    }
+    groups = task_groups(tasks(as_of), lang)
+    levels = sorted({lvl for _, _, lvl in counts}, key=lambda v: (v != "central", v))
+    overdue_word = t("tasks.overdue", lang).lower()
+
+    def cell(total: int, overdue: int) -> str:
+        text = fmtlib.number(total, lang)  # type: ignore[arg-type]
+        return f"{text} · {overdue} {overdue_word}" if overdue else text
+
+    rows = []
+    for number, name in [*groups.items(), (None, t("common.total", lang))]:
+        keys = [str(number)] if number is not None else [str(g) for g in groups]
+        row = {t("tasks.group", lang): name}
+        for lvl in levels:
+            total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys)
+            late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys)
+            row[t(f"level.{lvl}", lang) if has(f"level.{lvl}") else lvl] = cell(total, late)
+        total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys for lvl in levels)
+        late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys for lvl in levels)
+        row[t("common.total", lang)] = cell(total, late)
+        rows.append(row)
+    return pl.DataFrame(rows)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _datasets(_ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]]) -> pl.DataFrame:
+    del key
+    return _ws.catalog.frame(DATASETS_SOURCE).drop("_file", strict=False).collect()
+
+
+def datasets(*, unit: str | None = None) -> pl.DataFrame:
+    """The register of departmental databases (one unit's, when given); raises ``SourceError``
+    when it cannot be read."""
+    ws = workspace()
+    frame = _datasets(ws, _key(ws))
+    return frame if unit is None else frame.filter(pl.col("unit_id") == unit)
+
+
+def sharing_by_department(lang: str) -> pl.DataFrame:
+    """Per department: its databases connected, pending and refused, why, and the sources of
+    ``sources.yaml`` it refuses to share; the departments that keep data closed first."""
+    counts = (
+        datasets()
+        .group_by("unit_id")
+        .agg(
+            *((pl.col("status") == s).sum().alias(s) for s in ("connected", "pending", "refused")),
+            pl.len().alias("total"),
+            pl.col("refusal_reason")
+            .drop_nulls()
+            .unique(maintain_order=True)
+            .str.join("; ")
+            .alias("reasons"),
+        )
+    )
+    rows = {str(r["unit_id"]): r for r in counts.iter_rows(named=True)}
+    closed: dict[str, list[str]] = {}
+    for spec in config().sources.values():
+        if spec.sharing.status == "refused":
+            closed.setdefault(spec.owner, []).append(spec.title.get(lang))
+    empty = {"connected": 0, "pending": 0, "refused": 0, "total": 0, "reasons": ""}
+    table = [
+        {
+            **empty,
+            **rows.get(uid, {}),
+            "unit_id": uid,
+            "unit": unit_name(uid, lang),
+            "refused_sources": "; ".join(closed.get(uid, [])),
+        }
+        for uid in [*rows, *(u for u in closed if u not in rows)]
+    ]
+    frame = pl.DataFrame(table, schema_overrides={"reasons": pl.String})
+    return frame.with_columns(
+        ((pl.col("refused") > 0) | (pl.col("refused_sources") != "")).alias("closed")
+    ).sort(["closed", "refused", "pending", "unit"], descending=[True, True, True, False])
+
+
+# --------------------------------------------------------------------------- names
+
+
+def unit_names(lang: str) -> dict[str, str]:
+    return {uid: unit.name.get(lang) for uid, unit in config().units.items()}
+
+
+def unit_name(unit_id: str | None, lang: str) -> str:
+    """The unit's name in the language; the id itself for a unit the configuration lacks."""
+    unit = config().units.get(unit_id or "")
+    return unit.name.get(lang) if unit else str(unit_id)
+
+
+def units_of_kind(kinds: Sequence[str]) -> list[str]:
+    return [uid for uid, unit in config().units.items() if unit.kind in kinds]
+
+
+def theme_title(theme_id: str, lang: str) -> str:
+    theme = config().themes.get(theme_id)
+    return theme.title.get(lang) if theme else theme_id
+
+
+@dataclass(frozen=True)
+class MetricEntry:
+    """A metric as the catalogue lists it, including one whose definition is broken."""
+
+    id: str
+    theme: str | None
+    title_vi: str
+    title_en: str | None
+
+    def title(self, lang: str) -> str:
+        return (self.title_en or self.title_vi) if lang == "en" else self.title_vi
+
+
+def _text(raw: object) -> tuple[str | None, str | None]:
+    if isinstance(raw, str):
+        return raw, None
+    if isinstance(raw, dict):
+        vi, en = raw.get("vi"), raw.get("en")
+        return (vi if isinstance(vi, str) else None), (en if isinstance(en, str) else None)
+    return None, None
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _raw_catalogue(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> list[MetricEntry]:
+    """Every metric written in ``metrics/*.yaml``, in file order, read as plain YAML.
+
+    ``Config.metrics`` drops a metric whose definition is broken; this keeps its id, theme and
+    title so an error card can stand where its card would have been.
+    """
+    del stamp
+    entries: list[MetricEntry] = []
+    for path in sorted((Path(folder) / "metrics").glob("*.yaml")):
+        try:
+            data = load(path)
+        except ConfigError:
+            continue  # an unreadable file: its problems are on the Data page
+        items = data.get("metrics") if isinstance(data, dict) else None
+        for raw in items if isinstance(items, list) else ():
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+                continue
+            vi, en = _text(raw.get("title"))
+            theme = raw.get("theme")
+            entries.append(
+                MetricEntry(
+                    raw["id"], theme if isinstance(theme, str) else None, vi or raw["id"], en
+                )
+            )
+    return entries
+
+
+def catalogue() -> list[MetricEntry]:
+    """Every metric, valid or broken: by theme (in the settings' order), then in the order staff
+    wrote them (files by name, metrics in file order)."""
+    cfg = config()
+    folder = cfg.folder
+    raw = {e.id: e for e in _raw_catalogue(str(folder), _recent_stamp(folder))}
+    order = list(raw)
+    order += [m for m in cfg.metrics if m not in raw]
+    order += [m for m in cfg.broken_metrics if m not in raw and m not in cfg.metrics]
+    themes = {theme: i for i, theme in enumerate(cfg.themes)}
+    entries = []
+    for mid in order:
+        metric = cfg.metrics.get(mid)
+        if metric is not None:
+            en = metric.title.en
+            entries.append(MetricEntry(mid, metric.theme, metric.title.vi, en))
+        elif mid in raw:
+            entries.append(raw[mid])
+        else:
+            entries.append(MetricEntry(mid, None, mid, None))
+    return sorted(entries, key=lambda e: themes.get(e.theme or "", len(themes)))
+
+
+def metric_title(metric_id: str, lang: str) -> str:
+    entry = next((e for e in catalogue() if e.id == metric_id), None)
+    return entry.title(lang) if entry else metric_id
+
+
+def metric(metric_id: str) -> Metric | None:
+    return config().metrics.get(metric_id)
+
+
+def yearly_metrics() -> set[str]:
+    """Metrics defined on the year of the date (their formula uses ``year(as_of)``): the figure
+    moves once a year, so a monthly history of it is flat and its yearly history is shown."""
+    found = set()
+    for mid, m in config().metrics.items():
+        if any(_YEARLY.search(text or "") for text in (m.where, m.value)):
+            found.add(mid)
+    return found
+
+
+def dimension_title(dimension: str, lang: str) -> str:
+    key = f"dimension.{dimension}"
+    return t(key, lang) if has(key) else dimension
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _name_columns(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], source: str, column: str
+) -> dict[str, tuple[str, str | None]]:
+    """Value -> (vi name, en name) from the source's ``<column>_name`` (and ``_name_en``)."""
+    del key
+    spec = _ws.catalog.sources[source]
+    names = [c for c in (f"{column}_name", f"{column}_name_en") if c in spec.columns]
+    if not names:
+        return {}
+    frame = _ws.catalog.frame(source).select(column, *names).unique(column).collect()
+    en = names[1] if len(names) > 1 else None
+    return {
+        str(row[column]): (str(row[names[0]]), row[en] if en else None)
+        for row in frame.iter_rows(named=True)
+    }
+
+
+def dimension_labels(
+    metric_id: str, dimension: str, values: Iterable[str], lang: str
+) -> dict[str, str]:
+    """What to show for each value of a breakdown: a unit's name, a task group's name, a
+    translated level or channel, and the raw value only when nothing better is known."""
+    cfg = config()
+    m = cfg.metrics.get(metric_id)
+    column = m.dimensions.get(dimension) if m else None
+    names: dict[str, tuple[str, str | None]] = {}
+    sources = metric_sources(metric_id)
+    if column and sources:
+        ws = workspace()
+        try:
+            names = _name_columns(ws, _key(ws), sources[0], column)
+        except ProjectError:  # a source that cannot be read: ids are still better than nothing
+            names = {}
+    labels = {}
+    for value in values:
+        if value is None:
+            labels[value] = t("common.no_data", lang)
+        elif value in cfg.units:
+            labels[value] = cfg.units[value].name.get(lang)
+        elif value in names:
+            vi, en = names[value]
+            labels[value] = (en or vi) if lang == "en" else vi
+        elif has(f"{dimension}.{value}"):
+            labels[value] = t(f"{dimension}.{value}", lang)
+        else:
+            labels[value] = str(value)
+    return labels
+
+
+def is_unit_dimension(metric_id: str, dimension: str) -> bool:
+    """True when a breakdown's values are units (so a bar can open that unit's page)."""
+    cfg = config()
+    m = cfg.metrics.get(metric_id)
+    column = m.dimensions.get(dimension) if m else None
+    if column is None:
+        return False
+    return any(
+        column in cfg.sources[s].unit_columns for s in metric_sources(metric_id) if s in cfg.sources
+    )
+
+
+# --------------------------------------------------------------------------- cards
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything a metric card shows, already chosen; the card itself only formats."""
+
+    metric: str
+    theme: str | None
+    title: str
+    fmt: str
+    direction: str | None
+    value: float | None
+    target: float | None
+    expected: float | None
+    status: str
+    delta: float | None
+    delta_vs_year: bool  # the change is against the previous year, not the previous period
+    history: tuple[float | None, ...]
+    history_labels: tuple[str, ...]
+    yearly: bool  # the history is by year
+    freshness: Freshness | None
+
+
+@dataclass(frozen=True)
+class CardError:
+    """A metric that could not be computed: shown in its card's place."""
+
+    metric: str
+    theme: str | None
+    title: str
+    problem: Problem
+
+
+def _rows_by_metric(values: pl.DataFrame) -> dict[str, list[dict[str, object]]]:
+    rows: dict[str, list[dict[str, object]]] = {}
+    for row in values.sort("period_start").iter_rows(named=True):
+        rows.setdefault(str(row["metric"]), []).append(row)
+    return rows
+
+
+def cards(
+    res: Results,
+    lang: str,
+    as_of: dt.date,
+    *,
+    yearly: Results | None = None,
+    by_source: dict[str, SourceHealth] | None = None,
+) -> list[Card | CardError]:
+    """One card (or error card) per metric, in catalogue order.
+
+    ``res`` holds several periods without a breakdown: the last is the card's figure, all of them
+    its sparkline. ``yearly`` (grain year) gives the history and change of the metrics that only
+    move once a year. Metrics the request skipped (no such dimension) get no card.
+    """
+    rows = _rows_by_metric(res.values)
+    yearly_rows = _rows_by_metric(yearly.values) if yearly is not None else {}
+    errors = {e.metric: e for e in res.errors}
+    out: list[Card | CardError] = []
+    grain = res.request.grain
+    for entry in catalogue():
+        mid = entry.id
+        if mid in errors:
+            out.append(CardError(mid, entry.theme, entry.title(lang), errors[mid].problem))
+            continue
+        spec = config().metrics.get(mid)
+        series = rows.get(mid)
+        if spec is None or not series:
+            continue
+        last = series[-1]
+        delta, vs_year = last["delta"], False
+        history = tuple(r["value"] for r in series)
+        labels = tuple(fmtlib.period_short(r["period_start"], grain, lang) for r in series)
+        by_year = mid in yearly_rows and grain != "year"
+        if by_year:
+            years = yearly_rows[mid]
+            history = tuple(r["value"] for r in years)
+            labels = tuple(str(r["period_start"].year) for r in years)
+            delta, vs_year = years[-1]["delta"], True
+        out.append(
+            Card(
+                metric=mid,
+                theme=spec.theme,
+                title=spec.title.get(lang),
+                fmt=spec.format,
+                direction=spec.direction,
+                value=last["value"],
+                target=last["target"],
+                expected=last["expected"],
+                status=str(last["status"]),
+                delta=delta,
+                delta_vs_year=vs_year,
+                history=history,
+                history_labels=labels,
+                yearly=by_year or grain == "year",
+                freshness=freshness(mid, as_of, by_source) if by_source else None,
+            )
+        )
+    return out
+
+
+def headline(theme_cards: Sequence[Card | CardError], n: int = 3) -> list[Card | CardError]:
+    """A theme's headline figures: its lead figure (the first metric with a target, in the order
+    staff wrote them), then what fails (off-track metrics and errors, in order), up to ``n``."""
+    rated = [
+        c
+        for c in theme_cards
+        if isinstance(c, Card) and c.status in ("on_track", "at_risk", "off_track")
+    ]
+    chosen: list[Card | CardError] = rated[:1]
+    for card in theme_cards:
+        if len(chosen) >= n:
+            break
+        failing = isinstance(card, CardError) or card.status == "off_track"
+        if failing and card not in chosen:
+            chosen.append(card)
+    return chosen
+
+
+@dataclass(frozen=True)
+class ThemeState:
+    """A theme's rolled-up status and how many of its metrics are in each status."""
+
+    status: str = "no_data"
+    on_track: int = 0
+    at_risk: int = 0
+    off_track: int = 0
+
+
+def theme_status(res: Results) -> dict[str, ThemeState]:
+    """Each theme's state in the request's last period (themes without metrics are absent)."""
+    if res.themes.is_empty():
+        return {}
+    last = res.themes["period_start"].max()
+    return {
+        str(row["theme"]): ThemeState(
+            str(row["status"]),
+            int(row["on_track"] or 0),
+            int(row["at_risk"] or 0),
+            int(row["off_track"] or 0),
+        )
+        for row in res.themes.filter(pl.col("period_start") == last).iter_rows(named=True)
+    }
+
+
+# --------------------------------------------------------------------------- views of the results
+
+
+def top_units(metric_id: str, as_of: dt.date, grain: str, n: int) -> list[tuple[str, float]]:
+    """The ``n`` units with the highest value of a metric in the current period (e.g. the most
+    overdue tasks), from the engine's breakdown by unit; none when the metric is absent or failed."""
+    if UNIT_DIMENSION not in getattr(metric(metric_id), "dimensions", {}):
+        return []
+    res = results(as_of, grain, by=(UNIT_DIMENSION,), metrics=(metric_id,))
+    if res.errors or res.values.is_empty():
+        return []
+    current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
+    ranked = current.filter(pl.col("value") > 0).sort(
+        ["value", UNIT_DIMENSION], descending=[True, False]
+    )
+    return [
+        (str(u), float(v)) for u, v in ranked.select(UNIT_DIMENSION, "value").head(n).iter_rows()
+    ]
+
+
+def source_issues(as_of: dt.date, lang: str) -> list[tuple[SourceHealth, str, str, str]]:
+    """Sources that are not on time as of the date, worst first: ``(health, title, owner's name,
+    reason)``. A refusal carries the owner's stated reason; a failure its first problem."""
+    cfg = config()
+    issues = []
+    for h in health(as_of).values():
+        if h.status == "ok":
+            continue
+        spec = cfg.sources[h.id]
+        reason = ""
+        if h.status == "refused" and spec.sharing.reason is not None:
+            reason = spec.sharing.reason.get(lang)
+        elif h.status == "failed" and h.error is not None:
+            reason = h.error.text(lang)  # type: ignore[arg-type]
+        issues.append((h, spec.title.get(lang), unit_name(spec.owner, lang), reason))
+    return sorted(issues, key=lambda i: (-_HEALTH_RANK.get(i[0].status, 0), -(i[0].late_by or 0)))
+
+
+def config_problems() -> list[Problem]:
+    """Problems in the configuration other than broken metrics (those get error cards)."""
+    cfg = config()
+    return [p for p in cfg.problems if p.subject_kind != "metric"]
+
+
+def missing_problem(metric_id: str) -> Problem:
+    """The problem to show for a metric that produced neither a value nor an error."""
+    return Problem(
+        "engine.unknown_metric", {"metric": metric_id}, None, "error", "metric", metric_id
+    )
+
+
+def breakdown(
+    metric_id: str, dimension: str, as_of: dt.date, grain: str, lang: str
+) -> pl.DataFrame:
+    """The metric in the current period broken down by ``dimension``: ``key`` (the dimension's
+    value), ``label`` (its name), then the engine's value columns. Empty when it failed."""
+    res = results(as_of, grain, by=(dimension,), metrics=(metric_id,))
+    if res.errors or res.values.is_empty():
+        return pl.DataFrame(schema={"key": pl.String, "label": pl.String, "value": pl.Float64})
+    current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
+    labels = dimension_labels(metric_id, dimension, current[dimension].to_list(), lang)
+    return current.select(
+        pl.col(dimension).alias("key"),
+        pl.col(dimension)
+        .replace_strict(labels, default=pl.col(dimension), return_dtype=pl.String)
+        .alias("label"),
+        "value",
+        "target",
+        "expected",
+        "status",
+        "delta",
+        "numerator",
+        "denominator",
+        "period_start",
+        "period_end",
+    )
+
+
+def scorecard(
+    as_of: dt.date, grain: str, theme: str, kinds: Sequence[str], lang: str
+) -> pl.DataFrame:
+    """Units of the given kinds × the theme's metrics that break down by unit, in the current
+    period: ``unit``, ``unit_label``, ``metric``, ``metric_label``, ``format``, ``value``,
+    ``status``, ``direction``; metrics in catalogue order."""
+    cfg = config()
+    ids = [
+        e.id
+        for e in catalogue()
+        if e.theme == theme
+        and e.id in cfg.metrics
+        and UNIT_DIMENSION in cfg.metrics[e.id].dimensions
+    ]
+    empty = pl.DataFrame(schema={"unit": pl.String, "metric": pl.String, "status": pl.String})
+    if not ids:
+        return empty
+    res = results(as_of, grain, by=(UNIT_DIMENSION,), metrics=ids)
+    if res.values.is_empty():
+        return empty
+    units = units_of_kind(kinds)
+    order = {mid: i for i, mid in enumerate(ids)}
+    specs = {mid: cfg.metrics[mid] for mid in ids}
+    names = unit_names(lang)
+    return (
+        res.values.filter(pl.col("period_start") == pl.col("period_start").max())
+        .filter(pl.col(UNIT_DIMENSION).is_in(units))
+        .select(
+            pl.col(UNIT_DIMENSION).alias("unit"),
+            pl.col(UNIT_DIMENSION)
+            .replace_strict(names, default=pl.col(UNIT_DIMENSION))
+            .alias("unit_label"),
+            "metric",
+            pl.col("metric")
+            .replace_strict({m: s.title.get(lang) for m, s in specs.items()})
+            .alias("metric_label"),
+            pl.col("metric")
+            .replace_strict({m: s.format for m, s in specs.items()})
+            .alias("format"),
+            pl.col("metric")
+            .replace_strict({m: s.direction or "up" for m, s in specs.items()})
+            .alias("direction"),
+            "value",
+            "status",
+            pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order"),
+        )
+        .sort("_order")
+        .drop("_order")
+    )
+
+
+def sort_scorecard(board: pl.DataFrame, sort: str) -> pl.DataFrame:
+    """Rows (units) in the asked order: most off-track first, by name, or worst first on one
+    metric (by status, then by value in the bad direction). Cells keep the metrics' order."""
+    per_unit = board.group_by("unit", "unit_label").agg(
+        (pl.col("status") == "off_track").sum().alias("off"),
+        (pl.col("status") == "at_risk").sum().alias("risk"),
+    )
+    if sort == "name":
+        ranked = per_unit.sort("unit_label")
+    elif sort in set(board["metric"].to_list()):
+        one = board.filter(pl.col("metric") == sort).select(
+            "unit",
+            pl.col("status").replace_strict(_SEVERITY, default=len(_SEVERITY)).alias("sev"),
+            pl.when(pl.col("direction") == "down")
+            .then(-pl.col("value"))
+            .otherwise(pl.col("value"))
+            .alias("v"),
+        )
+        ranked = per_unit.join(one, on="unit", how="left").sort(
+            ["sev", "v", "unit_label"], nulls_last=True
+        )
+    else:
+        ranked = per_unit.sort(["off", "risk", "unit_label"], descending=[True, True, False])
+    rank = {u: i for i, u in enumerate(ranked["unit"].to_list())}
+    return (
+        board.with_row_index("_cell")
+        .with_columns(pl.col("unit").replace_strict(rank, return_dtype=pl.Int64).alias("_rank"))
+        .sort(["_rank", "_cell"])
+        .drop("_rank", "_cell")
+    )
+
+
+def freshness_frame(by_source: dict[str, SourceHealth], lang: str) -> pl.DataFrame:
+    """The sources' lateness for ``charts.freshness_bars``: name, id, days late, status."""
+    cfg = config()
+    return pl.DataFrame(
+        {
+            "name": [cfg.sources[s].title.get(lang) for s in by_source],
+            "source": list(by_source),
+            "lateness_days": [
+                float(h.late_by) if h.late_by is not None else None for h in by_source.values()
+            ],
+            "status": [h.status for h in by_source.values()],
+        },
+        schema={
+            "name": pl.String,
+            "source": pl.String,
+            "lateness_days": pl.Float64,
+            "status": pl.String,
+        },
+    )

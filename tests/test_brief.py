@@ -1,0 +1,177 @@
+"""Briefings: the demo deck as PowerPoint and PDF, read back and checked against the engine."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard import brief
+from metrics import fmt
+from metrics.deck import Deck, compute_deck
+from metrics.engine import Request, compute
+from metrics.workspace import Workspace, open_workspace
+from tests.conftest import REPO
+
+BOARD = "conference-2025-11-14"
+TITLES_VI = ["Kỷ cương thực thi", "Dữ liệu và hạ tầng", "Nguồn lực", "Chất lượng phục vụ"]
+
+
+def chromium() -> str | None:
+    return (
+        os.environ.get("BROWSER_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return open_workspace(REPO / "config")
+
+
+@pytest.fixture(scope="module")
+def deck(workspace: Workspace) -> Deck:
+    board = workspace.config.boards[BOARD]
+    return compute_deck(
+        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
+    )
+
+
+@pytest.fixture(scope="module")
+def images(deck: Deck) -> dict[int, bytes | str]:
+    """The deck's charts, rendered once for every file built from them."""
+    return brief.render_charts(deck, "vi")
+
+
+@pytest.fixture(scope="module")
+def engine_value(workspace: Workspace, deck: Deck):
+    """A card's value as the engine computes it on its own, formatted for a reader."""
+
+    def value(metric: str, lang: str = "vi") -> str:
+        results = compute(
+            workspace.config, workspace.catalog, Request(deck.as_of, deck.grain, metrics=(metric,))
+        )
+        row = results.values.filter(pl.col("metric") == metric).row(-1, named=True)
+        return fmt.value(row["value"], workspace.config.metrics[metric].format, lang)
+
+    return value
+
+
+def test_charts_are_rendered_by_one_browser_for_the_whole_deck(deck: Deck, monkeypatch) -> None:
+    if chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI to render chart images")
+        pytest.skip("needs Chromium for Kaleido")
+    started: list[object] = []
+    original = brief.kaleido.Kaleido
+
+    class Counting(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            started.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(brief.kaleido, "Kaleido", Counting)
+    images = brief.render_charts(deck, "en")
+    assert len(started) == 1
+    assert sorted(images) == [s.index for s in deck.slides if s.chart is not None]
+    assert all(isinstance(png, bytes) and png.startswith(b"\x89PNG") for png in images.values())
+
+
+def test_the_powerpoint_has_every_slide_title_note_and_figure(
+    deck: Deck, images, engine_value
+) -> None:
+    data = brief.build_pptx(deck, "vi", images)
+    prs = Presentation(io.BytesIO(data))
+    slides = list(prs.slides)
+    assert len(slides) == len(deck.slides) + 2  # title, the deck, sources
+    assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
+    assert slides[0].shapes.title.text == deck.title["vi"]
+    assert [s.shapes.title.text for s in slides[1:-1]] == TITLES_VI
+    assert slides[-1].shapes.title.text == "Nguồn dữ liệu và độ cập nhật"
+    for slide, item in zip(slides[1:-1], deck.slides, strict=True):
+        assert slide.notes_slide.notes_text_frame.text == item.notes["vi"]
+    first = "\n".join(shape.text_frame.text for shape in slides[1].shapes if shape.has_text_frame)
+    assert engine_value("tasks_overdue_central") == "12"
+    for metric in ("tasks_total", "tasks_overdue_central", "reports_on_time_rate"):
+        assert engine_value(metric) in first.splitlines()
+    assert "Số liệu tính đến 14/11/2025" in first
+    if chromium() is not None:
+        pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == 13]
+        assert len(pictures) == sum(1 for s in deck.slides if s.chart is not None)
+    sources = "\n".join(
+        cell.text
+        for shape in slides[-1].shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
+    assert "Hồ sơ thủ tục hành chính" in sources and "Cập nhật đúng hạn" in sources
+
+
+def test_the_pdf_has_the_vietnamese_titles_values_and_notes(deck: Deck, images, engine_value):
+    data = brief.build_pdf(deck, "vi", images)
+    assert data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]  # lines unwrapped
+    assert len(pages) == len(deck.slides) + 2
+    assert "Hội nghị Ban Chỉ đạo về phát triển KHCN, ĐMST và CĐS" in pages[0]
+    for page, title, item in zip(pages[1:-1], TITLES_VI, deck.slides, strict=True):
+        assert title in page
+        assert item.notes["vi"] in page
+    assert engine_value("tasks_overdue_central") in pages[1].split()
+    assert engine_value("reports_on_time_rate") in pages[1]
+    assert engine_value("online_filing_rate") in pages[4]
+    assert "Giải ngân chi thường xuyên KHCN" in pages[3]
+    assert "Nguồn dữ liệu và độ cập nhật" in pages[-1] and "Cập nhật đúng hạn" in pages[-1]
+    fonts = {
+        str(font.get("/BaseFont"))
+        for page in reader.pages
+        for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values()
+        for font in [font.get_object()]
+    }
+    assert any("DejaVu" in name for name in fonts), fonts
+
+
+def test_english_briefings_use_english_texts(deck: Deck, images, engine_value) -> None:
+    pdf = PdfReader(io.BytesIO(brief.build_pdf(deck, "en", images)))
+    text = pdf.pages[1].extract_text()
+    assert "Leadership and discipline" in text and "Figures as of 14 Nov 2025" in text
+    assert engine_value("reports_on_time_rate", "en") in text
+    prs = Presentation(io.BytesIO(brief.build_pptx(deck, "en", images)))
+    assert list(prs.slides)[2].notes_slide.notes_text_frame.text == deck.slides[1].notes["en"]
+
+
+def test_a_missing_chart_image_leaves_a_note_and_the_rest_of_the_briefing(deck: Deck) -> None:
+    reasons = {s.index: "no browser" for s in deck.slides if s.chart is not None}
+    text = PdfReader(io.BytesIO(brief.build_pdf(deck, "vi", reasons))).pages[1].extract_text()
+    assert "Không vẽ được biểu đồ: no browser" in text and "Kỷ cương thực thi" in text
+
+
+def test_the_command_line_writes_pptx_and_pdf(tmp_path: Path, monkeypatch, deck: Deck) -> None:
+    written: list[tuple[str, str]] = []
+
+    def fake_build(d: Deck, lang: str, kind: str) -> bytes:  # the builders are tested above
+        written.append((lang, kind))
+        return brief.build_pdf(d, lang, {}) if kind == "pdf" else brief.build_pptx(d, lang, {})
+
+    monkeypatch.setattr(brief, "build", fake_build)
+    out = tmp_path / "out" / "brief.pdf"
+    assert brief.main(["--board", BOARD, "--lang", "en", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    pptx = tmp_path / "brief.pptx"
+    assert brief.main(["--board", BOARD, "--as-of", "2025-10-31", "--out", str(pptx)]) == 0
+    cover = Presentation(str(pptx)).slides[0].shapes
+    assert "Số liệu tính đến 31/10/2025" in [
+        s.text_frame.text.split("\n")[0] for s in cover if s.has_text_frame
+    ]
+    assert written == [("en", "pdf"), ("vi", "pptx")]
+    assert brief.main(["--board", "khong-co", "--out", str(out)]) == 2
+    with pytest.raises(SystemExit):
+        brief.main(["--board", BOARD, "--out", str(tmp_path / "brief.docx")])

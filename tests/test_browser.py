@@ -1,0 +1,287 @@
+"""The dashboard in a real browser: ``streamlit run app.py`` driven by Playwright in Chromium.
+
+What AppTest cannot see is checked here: the pages as rendered (no exception element, the expected
+headings), what fits in the first screen of a 1366×768 laptop, navigation by clicking, a copied
+link reopening the same view in a fresh browser, and a click on a chart's bar opening that unit.
+A screenshot of every page is saved to ``artifacts/screenshots/`` for a person to look at.
+
+Chromium comes from Debian's package (``/usr/bin/chromium``; Playwright's own download is not
+available). Without it the tests are skipped, except in CI, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from metrics.config import load_config
+from tests.test_app_pages import demo_copy
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # reported by the ``browser`` fixture: a skip here, a failure in CI
+    sync_playwright = None
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY = (
+    "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
+)
+SCREEN = {"width": 1366, "height": 768}
+PAGES = [  # (screenshot name, path, heading)
+    ("overview", "/", "Tổng quan"),
+    ("metric", "/metric?metric=tasks_overdue_city&by=unit", "Nhiệm vụ quá hạn do Thành phố giao"),
+    ("units", "/units", "Bảng tổng hợp theo đơn vị"),
+    ("unit", "/units?unit=so_y_te", "Sở Y tế"),
+    ("tasks", "/tasks", "Nhiệm vụ thực hiện Nghị quyết 57"),
+    ("data", "/data", "Nguồn dữ liệu"),
+]
+
+
+def _require(what: str, why: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI: {why}")
+    pytest.skip(f"{what} is not available ({why}); install it to run the browser tests")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def demo_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_copy(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def server(demo_config: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free loopback port, on the demo configuration; stopped after the module."""
+    if not CHROMIUM.exists():
+        _require("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env={**os.environ, "KPI_CONFIG": str(demo_config)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start in 60 s:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Browser]:
+    if sync_playwright is None:
+        _require("Playwright", "the playwright package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=SCREEN, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    yield context.new_page()
+    context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until the app has finished its run (the old state may show for a moment first)."""
+    page.wait_for_timeout(350)
+    page.wait_for_selector(READY, timeout=60_000)
+
+
+def visit(page: Page, base: str, path: str) -> None:
+    page.goto(base + path)
+    settle(page)
+
+
+def assert_clean(page: Page, heading: str) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.get_by_role("heading", name=heading, exact=True, level=2).wait_for(timeout=10_000)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """The whole page: the app scrolls inside its main element, so grow the viewport first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": SCREEN["width"], "height": max(SCREEN["height"], height)})
+    page.wait_for_timeout(400)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(SCREEN)
+    return path
+
+
+def in_first_screen(page: Page, selector: str) -> dict[str, float]:
+    """The element's box, asserting it is entirely inside the 1366×768 viewport."""
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    assert box["y"] >= 0 and box["y"] + box["height"] <= SCREEN["height"], (selector, box)
+    assert box["x"] + box["width"] <= SCREEN["width"], (selector, box)
+    return box
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
+def test_each_page_by_url(page: Page, server: str, name: str, path: str, heading: str) -> None:
+    visit(page, server, path)
+    assert_clean(page, heading)
+    assert screenshot(page, name).stat().st_size > 10_000
+
+
+def test_the_first_screen_answers_the_conference(
+    page: Page, server: str, demo_config: Path
+) -> None:
+    """At 1366×768, without scrolling: the 12 and 18 overdue tasks, the yearly disbursement
+    below 42%, the online rate beside the on-time rate, the departments that keep data closed."""
+    visit(page, server, "/")
+    assert_clean(page, "Tổng quan")
+    central = in_first_screen(page, "[data-headline=tasks_overdue_central]")
+    city = in_first_screen(page, "[data-headline=tasks_overdue_city]")
+    assert "12" in page.inner_text("[data-headline=tasks_overdue_central]")
+    assert "18" in page.inner_text("[data-headline=tasks_overdue_city]")
+    assert central["y"] == city["y"]
+    bars = "[data-headline=st_disbursement_rate] img"
+    in_first_screen(page, bars)
+    alt = page.get_attribute(bars, "alt")
+    assert alt is not None and "2021: 31,0% · 2022: 36,0% · 2023: 39,0% · 2024: 41,0%" in alt
+    online = in_first_screen(page, "[data-headline=online_filing_rate]")
+    on_time = in_first_screen(page, "[data-headline=dossiers_on_time_rate]")
+    assert online["y"] == on_time["y"] and online["x"] < on_time["x"]
+    refused = [
+        s.id for s in load_config(demo_config).sources.values() if s.sharing.status == "refused"
+    ]
+    assert len(refused) == 3
+    for source in refused:
+        in_first_screen(page, f"[data-source={source}]")
+    text = page.inner_text("[data-testid=stMain]")
+    for department in ("Sở Y tế", "Sở Công Thương", "Sở Tư pháp"):
+        assert department in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "overview_first_screen.png"))
+
+
+def test_navigation_by_clicking(page: Page, server: str) -> None:
+    """Every page by its link in the sidebar; the second round runs on cached data and must
+    switch quickly (about half a second here; the bound is generous for a loaded machine)."""
+    visit(page, server, "/")
+    links = [
+        ("Chỉ số", None),
+        ("Đơn vị", "Bảng tổng hợp theo đơn vị"),
+        ("Nhiệm vụ", "Nhiệm vụ thực hiện Nghị quyết 57"),
+        ("Dữ liệu", "Nguồn dữ liệu"),
+        ("Tổng quan", "Tổng quan"),
+    ]
+    switches: dict[str, float] = {}
+    for _ in range(2):
+        for label, heading in links:
+            started = time.monotonic()
+            page.locator("[data-testid=stSidebarNav] a", has_text=label).first.click()
+            settle(page)
+            switches[label] = time.monotonic() - started
+            assert page.locator("[data-testid=stException]").count() == 0
+            if heading:
+                assert_clean(page, heading)
+    assert max(switches.values()) < 3, switches
+
+    page.get_by_text("English", exact=True).click()
+    settle(page)
+    assert_clean(page, "Overview")
+    page.locator("[data-testid=stSidebarNav] a", has_text="Tasks").first.click()
+    settle(page)
+    assert_clean(page, "Resolution 57 tasks")
+    assert parse_qs(urlparse(page.url).query)["lang"] == ["en"]
+    screenshot(page, "tasks_en")
+
+
+def test_a_copied_link_reopens_the_same_view(browser: Browser, page: Page, server: str) -> None:
+    visit(page, server, "/metric?metric=tasks_overdue_city&by=unit")
+    link = page.url
+    query = parse_qs(urlparse(link).query)
+    assert query["metric"] == ["tasks_overdue_city"] and query["by"] == ["unit"]
+    assert query["lang"] == ["vi"] and query["as_of"] == ["2025-11-14"]
+    other = browser.new_context(viewport=SCREEN)
+    try:
+        colleague = other.new_page()
+        visit(colleague, "", link)
+        assert_clean(colleague, "Nhiệm vụ quá hạn do Thành phố giao")
+        colleague.get_by_role("heading", name="Phân tích theo Đơn vị").wait_for()
+    finally:
+        other.close()
+
+
+def test_clicking_a_bar_opens_that_unit(page: Page, server: str, demo_config: Path) -> None:
+    visit(page, server, "/metric?metric=tasks_overdue&by=unit")
+    chart = page.locator("[data-testid=stPlotlyChart]").nth(1)
+    chart.scroll_into_view_if_needed()
+    bars = chart.locator(".barlayer .point path")
+    boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+    widest = max((b for b in boxes if b), key=lambda b: b["width"])
+    page.mouse.click(widest["x"] + widest["width"] / 2, widest["y"] + widest["height"] / 2)
+    page.wait_for_url("**/units?**", timeout=15_000)
+    settle(page)
+    unit = parse_qs(urlparse(page.url).query)["unit"][0]
+    name = load_config(demo_config).units[unit].name.get("vi")
+    assert_clean(page, name)
+    screenshot(page, "unit_from_bar")
+
+
+def test_clicking_a_scorecard_cell_opens_that_unit(page: Page, server: str) -> None:
+    visit(page, server, "/units?theme=discipline&kind=department&sort=name")
+    plot = page.locator("[data-testid=stPlotlyChart] .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 12)  # the first column of the first row
+    page.wait_for_function("location.search.includes('unit=')", timeout=15_000)
+    settle(page)
+    assert_clean(page, "Ban Quản lý các khu công nghệ cao và khu công nghiệp")
