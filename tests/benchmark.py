@@ -27,8 +27,13 @@ from sources.demo import generate
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2025, 11, 14)
-DOSSIER_METRICS = ("dossiers_received", "online_filing_rate", "dossiers_on_time_rate",
-                   "dossiers_multi_supplement_rate", "processing_days")
+DOSSIER_METRICS = (
+    "dossiers_received",
+    "online_filing_rate",
+    "dossiers_on_time_rate",
+    "dossiers_multi_supplement_rate",
+    "processing_days",
+)
 
 DUCKDB_SQL = """
 select handling_unit, date_trunc('month', received_at) as month,
@@ -54,7 +59,9 @@ def timed(label: str, action, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=5.0)
     parser.add_argument("--keep", type=Path, help="reuse or keep the generated data in this folder")
     args = parser.parse_args()
@@ -67,33 +74,53 @@ def main() -> None:
         print(f"generated {counts['dossiers']:,} dossiers in {time.perf_counter() - started:.1f} s")
     shutil.copytree(REPO / "config", root / "config")
     settings = root / "config" / "settings.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("data_root: ../data", f"data_root: {data}"),
-                        encoding="utf-8")
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("data_root: ../data", f"data_root: {data}"),
+        encoding="utf-8",
+    )
     config = load_config(root / "config")
     since = dt.date(2025, 1, 1)
     months = (AS_OF.year - since.year) * 12 + AS_OF.month - since.month + 1
 
     print(f"\nthe catalogue ({len(config.metrics)} metrics), as of {AS_OF}:")
     catalog = Catalog(config.sources, config.data_root)
-    timed("first computation (reads every source)", lambda: compute(
-        config, Catalog(config.sources, config.data_root), Request(as_of=AS_OF)), repeat=1)
+    timed(
+        "first computation (reads every source)",
+        lambda: compute(config, Catalog(config.sources, config.data_root), Request(as_of=AS_OF)),
+        repeat=1,
+    )
     compute(config, catalog, Request(as_of=AS_OF))
-    timed("whole catalogue, one month (sources cached)", lambda: compute(config, catalog, Request(as_of=AS_OF)))
-    timed(f"whole catalogue by unit, {months} months", lambda: compute(
-        config, catalog, Request(as_of=AS_OF, periods=months, by=("unit",))))
+    timed(
+        "whole catalogue, one month (sources cached)",
+        lambda: compute(config, catalog, Request(as_of=AS_OF)),
+    )
+    timed(
+        f"whole catalogue by unit, {months} months",
+        lambda: compute(config, catalog, Request(as_of=AS_OF, periods=months, by=("unit",))),
+    )
 
     print(f"\nthe dossier metrics by unit and month, {since} to {AS_OF}:")
-    engine = timed("engine (YAML catalogue -> Polars)", lambda: compute(
-        config, catalog, Request(as_of=AS_OF, periods=months, by=("unit",), metrics=DOSSIER_METRICS)))
+    engine = timed(
+        "engine (YAML catalogue -> Polars)",
+        lambda: compute(
+            config,
+            catalog,
+            Request(as_of=AS_OF, periods=months, by=("unit",), metrics=DOSSIER_METRICS),
+        ),
+    )
     try:
         import duckdb
     except ImportError:
         print("  duckdb is not installed: pip install -r tests/requirements.txt")
         return
-    sql = DUCKDB_SQL.format(glob=data / "dossiers" / "*.parquet", since=since,
-                            until=AS_OF + dt.timedelta(days=1))
+    sql = DUCKDB_SQL.format(
+        glob=data / "dossiers" / "*.parquet", since=since, until=AS_OF + dt.timedelta(days=1)
+    )
     connection = duckdb.connect()
-    baseline = timed("DuckDB (hand-written SQL over the same Parquet)", lambda: connection.execute(sql).fetchall())
+    baseline = timed(
+        "DuckDB (hand-written SQL over the same Parquet)",
+        lambda: connection.execute(sql).fetchall(),
+    )
     print(f"\nengine / DuckDB: {engine / baseline:.2f}x")
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)

@@ -314,11 +314,17 @@ def test_theme_rolls_up_from_its_metrics(tmp_path):
 
 
 def test_derived_metrics_may_read_the_period(tmp_path):
-    metrics = FLOW + """\
+    metrics = (
+        FLOW
+        + """\
   - id: per_day
     title: Mỗi ngày
     theme: t
     value: metric("n") / (days_between(period_start, period_end) + 1)
 """
+    )
     results, _ = run(tmp_path, metrics, grain="month", periods=2, metrics=("per_day",))
-    assert values(results, "per_day", "value") == [(pytest.approx(2 / 31),), (pytest.approx(3 / 14),)]
+    assert values(results, "per_day", "value") == [
+        (pytest.approx(2 / 31),),
+        (pytest.approx(3 / 14),),
+    ]

@@ -125,6 +125,10 @@ def test_mean_days_and_derived_index_agree_with_plain_python():
 
 def test_current_period_compares_with_the_same_days_before():
     *_, november = result("month_3", "online_rate")
-    inside = [r for r in rows("dossiers") if dt.date(2025, 10, 1) <= day(r["received"]) <= dt.date(2025, 10, 14)]
+    inside = [
+        r
+        for r in rows("dossiers")
+        if dt.date(2025, 10, 1) <= day(r["received"]) <= dt.date(2025, 10, 14)
+    ]
     october_to_date = sum(r["channel"] == "online" for r in inside) / len(inside)
     assert november["delta"] == pytest.approx(november["value"] - october_to_date)

@@ -141,5 +141,12 @@ def build_budget(seed: int, year: int) -> pl.DataFrame:
         pl.lit(_as_of(year)).alias("reported_on"),
     )
     return frame.select(
-        "year", "program", "program_name", "unit_id", "line", "allocated", "disbursed", "reported_on"
+        "year",
+        "program",
+        "program_name",
+        "unit_id",
+        "line",
+        "allocated",
+        "disbursed",
+        "reported_on",
     )

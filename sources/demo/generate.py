@@ -58,7 +58,9 @@ def _date_files(out: Path) -> None:
 def is_current(out: Path) -> bool:
     """Whether ``out`` holds a complete demo of this version."""
     try:
-        return json.loads((Path(out) / MARKER).read_text(encoding="utf-8")).get("version") == VERSION
+        return (
+            json.loads((Path(out) / MARKER).read_text(encoding="utf-8")).get("version") == VERSION
+        )
     except (OSError, ValueError, AttributeError):
         return False
 
