@@ -11,9 +11,8 @@ Pages never open a source or compute a metric; they ask here and hand what they 
   database invalidates exactly what it feeds. Entries are capped in number and size because a
   breakdown by ward over several periods is not small.
 
-A few things the engine and the configuration do not give directly are reconstructed here (see
-``_raw_catalogue``): a metric whose definition is broken is dropped from ``Config.metrics``, but the
-dashboard still needs its title and theme to put an error card in its place.
+A metric whose definition is broken is not in ``Config.metrics``; ``Config.outline`` still gives its
+title and theme, so an error card can stand where its card would have been.
 """
 
 from __future__ import annotations
@@ -35,8 +34,7 @@ from metrics.engine import Request, Results, compute
 from metrics.spec import Metric
 from metrics.workspace import Workspace, default_config_dir, open_workspace
 from sources.health import SourceHealth
-from sources.problems import ConfigError, Problem, ProjectError
-from sources.yamlload import load
+from sources.problems import Problem, ProjectError
 
 TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
 DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
@@ -454,63 +452,15 @@ class MetricEntry:
         return (self.title_en or self.title_vi) if lang == "en" else self.title_vi
 
 
-def _text(raw: object) -> tuple[str | None, str | None]:
-    if isinstance(raw, str):
-        return raw, None
-    if isinstance(raw, dict):
-        vi, en = raw.get("vi"), raw.get("en")
-        return (vi if isinstance(vi, str) else None), (en if isinstance(en, str) else None)
-    return None, None
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _raw_catalogue(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> list[MetricEntry]:
-    """Every metric written in ``metrics/*.yaml``, in file order, read as plain YAML.
-
-    ``Config.metrics`` drops a metric whose definition is broken; this keeps its id, theme and
-    title so an error card can stand where its card would have been.
-    """
-    del stamp
-    entries: list[MetricEntry] = []
-    for path in sorted((Path(folder) / "metrics").glob("*.yaml")):
-        try:
-            data = load(path)
-        except ConfigError:
-            continue  # an unreadable file: its problems are on the Data page
-        items = data.get("metrics") if isinstance(data, dict) else None
-        for raw in items if isinstance(items, list) else ():
-            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-                continue
-            vi, en = _text(raw.get("title"))
-            theme = raw.get("theme")
-            entries.append(
-                MetricEntry(
-                    raw["id"], theme if isinstance(theme, str) else None, vi or raw["id"], en
-                )
-            )
-    return entries
-
-
 def catalogue() -> list[MetricEntry]:
     """Every metric, valid or broken: by theme (in the settings' order), then in the order staff
     wrote them (files by name, metrics in file order)."""
     cfg = config()
-    folder = cfg.folder
-    raw = {e.id: e for e in _raw_catalogue(str(folder), _recent_stamp(folder))}
-    order = list(raw)
-    order += [m for m in cfg.metrics if m not in raw]
-    order += [m for m in cfg.broken_metrics if m not in raw and m not in cfg.metrics]
     themes = {theme: i for i, theme in enumerate(cfg.themes)}
-    entries = []
-    for mid in order:
-        metric = cfg.metrics.get(mid)
-        if metric is not None:
-            en = metric.title.en
-            entries.append(MetricEntry(mid, metric.theme, metric.title.vi, en))
-        elif mid in raw:
-            entries.append(raw[mid])
-        else:
-            entries.append(MetricEntry(mid, None, mid, None))
+    entries = [
+        MetricEntry(o.id, o.theme, o.title.vi if o.title else o.id, o.title.en if o.title else None)
+        for o in cfg.outline
+    ]
     return sorted(entries, key=lambda e: themes.get(e.theme or "", len(themes)))
 
 

@@ -19,7 +19,7 @@ from metrics.rules import CompiledMetric, check_config
 from metrics.spec import Board, Metric, Settings, Theme, Unit
 from sources.problems import ConfigError, Location, Problem, register_messages
 from sources.spec import SourceSpec
-from sources.specbase import Spec, parse_model
+from sources.specbase import LocalText, Spec, parse_model
 from sources.yamlload import YList, YMap, load
 
 register_messages(
@@ -59,6 +59,36 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+@dataclass(frozen=True)
+class MetricOutline:
+    """A metric as written, even when its definition is broken: enough to hold its place.
+
+    The dashboard puts an error card where a broken metric's card would have been, under its
+    theme and title, so those are read from the YAML whether or not the rest is valid.
+    """
+
+    id: str
+    theme: str | None
+    title: LocalText | None
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) if self.title else self.id
+
+
+def _outline(data: Any) -> list[MetricOutline]:
+    items = data.get("metrics") if isinstance(data, dict) else None
+    outline = []
+    for raw in items if isinstance(items, list) else ():
+        if not (isinstance(raw, dict) and isinstance(raw.get("id"), str)):
+            continue
+        title, _ = (
+            parse_model(LocalText, raw.get("title"), file="") if raw.get("title") else (None, [])
+        )
+        theme = raw.get("theme")
+        outline.append(MetricOutline(raw["id"], theme if isinstance(theme, str) else None, title))
+    return outline
+
+
 @dataclass
 class Config:
     """A loaded configuration: the valid objects, and every problem found on the way.
@@ -78,6 +108,7 @@ class Config:
     content_hash: str = ""
     compiled: dict[str, CompiledMetric] = field(default_factory=dict)
     unreadable: list[str] = field(default_factory=list)  # metric files that could not be read
+    outline: list[MetricOutline] = field(default_factory=list)  # every metric written, in order
 
     @property
     def themes(self) -> dict[str, Theme]:
@@ -210,12 +241,14 @@ def load_config(folder: Path | str) -> Config:
                 keep(kind, into, obj)
 
     unreadable: list[str] = []
+    outline: list[MetricOutline] = []
     for path in sorted((folder / METRICS_DIR).glob("*.yaml")):
         files.append(path)
         data = _read(path, problems)
         if data is None:
             unreadable.append(display_path(path))
             continue
+        outline += _outline(data)
         before = len(problems)
         for obj in _items(data, "metrics", display_path(path), Metric, "metric", problems):
             keep("metric", metrics, obj)
@@ -244,6 +277,7 @@ def load_config(folder: Path | str) -> Config:
         broken_metrics=broken,
         content_hash=_hash_files(files),
         unreadable=unreadable,
+        outline=outline,
     )
     check_config(config, duplicates)
     config.problems.sort(key=lambda p: (p.location or Location(""), p.code))
