@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", parents=[common], help="check the configuration")
     validate.add_argument("--format", choices=["text", "json"], default="text")
     run = sub.add_parser("compute", parents=[common], help="compute the metrics")
-    run.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    run.add_argument("--as-of", type=_day, help="YYYY-MM-DD")
     run.add_argument("--grain", choices=GRAINS, default="month")
     run.add_argument("--periods", type=_periods, default=1, help=f"1 to {MAX_PERIODS}")
     run.add_argument("--by", action="append", default=[], help="breakdown dimension (repeatable)")
@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_parser("schema", help="print the JSON Schema of metric files")
     return parser
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}': write the date as YYYY-MM-DD, e.g. 2025-11-14"
+        ) from None
 
 
 def _periods(text: str) -> int:

@@ -22,7 +22,7 @@ from metrics.periods import Period, periods_frame, periods_to, same_days_before,
 from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
 from metrics.status import rollup_frame, status_expr
-from sources.problems import Problem, ProjectError, register_messages
+from sources.problems import Problem, ProjectError, did_you_mean, register_messages
 
 register_messages(
     {
@@ -240,8 +240,9 @@ class _Run:
                 if config.unreadable:
                     code = "engine.unknown_metric_unreadable"
                     params["files"] = ", ".join(config.unreadable)
+                hint = did_you_mean(mid, known)
                 self.errors[mid] = MetricError(
-                    mid, Problem(code, params, None, "error", "metric", mid)
+                    mid, Problem(code, params, None, "error", "metric", mid, hint)
                 )
             elif mid not in config.compiled:
                 self.errors[mid] = _metric_error(config.metrics[mid], mid, "invalid definition")
@@ -505,7 +506,7 @@ class _Run:
             values = values.join(window, on=keys, how="left", nulls_equal=True).with_columns(
                 pl.when(
                     (pl.col(PERIOD_START) == starts[-1])
-                    & pl.col("metric").is_in(same_days["metric"].unique().to_list())
+                    & pl.col("metric").is_in([m for m in ids if _flow_like(self.config, m)])
                 )
                 .then(pl.col("_same_days"))
                 .otherwise(pl.col("_previous_value"))

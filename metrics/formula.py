@@ -44,6 +44,9 @@ PERIOD_COLUMNS: dict[str, str] = {
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date written as is (2025-11-14) reads as arithmetic; quoted text is blanked out before looking.
+_BARE_DATE = re.compile(r"(?<![\w.])\d{4}-\d{1,2}-\d{1,2}(?![\w.])")
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'")
 _MICROS_PER_DAY = 86_400_000_000  # microseconds per day, for fractional days between date-times
 _LITERAL_NAMES: dict[str, object] = {"true": True, "false": False, "null": None}
 # warnings.catch_warnings() swaps a process-wide filter list; serialise our own uses of it so
@@ -204,6 +207,10 @@ register_messages(
         "formula.bitwise": {
             "vi": "không hỗ trợ '{op}'; để kết hợp điều kiện hãy viết '{word}'",
             "en": "'{op}' is not supported; to combine conditions write '{word}'",
+        },
+        "formula.bare_date": {
+            "vi": 'ngày \'{text}\' phải viết trong date("..."), ví dụ date("{text}")',
+            "en": 'the date \'{text}\' must be written inside date("..."), e.g. date("{text}")',
         },
         "formula.chained_comparison": {
             "vi": "không hỗ trợ so sánh nối tiếp như a < b < c; hãy viết a < b and b < c",
@@ -559,6 +566,11 @@ def _parse(text: str) -> tuple[ast.expr, str, int]:
     base = len(source) - len(stripped)
     if not stripped.strip():
         raise FormulaError(Problem("formula.empty"), 0)
+    bare = _BARE_DATE.search(_QUOTED.sub(lambda m: " " * len(m.group()), stripped))
+    if bare:
+        raise FormulaError(
+            Problem("formula.bare_date", {"text": bare.group()}), base + bare.start()
+        )
     try:
         with _PARSE_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # an invalid escape in a string warns; not our output
@@ -579,7 +591,8 @@ def _parse(text: str) -> tuple[ast.expr, str, int]:
 
 
 def _syntax_detail(exc: SyntaxError) -> str:
-    return str(exc.msg or "invalid syntax")[:80]
+    text = str(exc.msg or "invalid syntax").split(";")[0]
+    return text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + "..."
 
 
 def _check_size(root: ast.expr, base: int, source: str) -> None:
@@ -895,6 +908,11 @@ class _Compiler:
     # ---- comparisons
 
     def compare(self, node: ast.Compare) -> _Typed:
+        for part in (node.left, *node.comparators):
+            if isinstance(part, ast.BinOp) and isinstance(
+                part.op, ast.BitAnd | ast.BitOr | ast.BitXor
+            ):
+                self.visit(part)  # `a == 1 & b` parses as a chain; the '&' is the real mistake
         if len(node.ops) > 1:
             raise self.fail("formula.chained_comparison", self.after(node.comparators[0]))
         op, right_node = node.ops[0], node.comparators[0]

@@ -88,8 +88,8 @@ register_messages(
             "en": "'{field}' does not apply to a '{kind}' source (only to: {kinds})",
         },
         "rule.percent_target": {
-            "vi": "mục tiêu {value} lớn hơn 1 với định dạng phần trăm: viết tỷ lệ dạng số thập phân (95% là 0.95)",
-            "en": "target {value} is above 1 for a percent: write the fraction (95% is 0.95)",
+            "vi": "{value} lớn hơn 1 với định dạng phần trăm: viết tỷ lệ dạng số thập phân (95% là 0.95)",
+            "en": "{value} is above 1 for a percent: write the fraction (95% is 0.95)",
         },
         "rule.depends_on_broken": {
             "vi": "dùng chỉ số '{ref}' đang bị lỗi",
@@ -104,8 +104,8 @@ register_messages(
             "en": "metric '{metric}' cannot be broken down by '{by}' (its dimensions: {dims})",
         },
         "rule.derived_dimension": {
-            "vi": "chiều '{dim}' phải có ở mọi chỉ số thành phần (thiếu ở '{metric}')",
-            "en": "dimension '{dim}' must exist in every metric used (missing in '{metric}')",
+            "vi": "chiều '{dim}' phải có ở mọi chỉ số thành phần (thiếu ở '{ref}')",
+            "en": "dimension '{dim}' must exist in every metric used (missing in '{ref}')",
         },
     }
 )
@@ -305,6 +305,15 @@ def metric_references(config: Config) -> Iterator[Problem]:
         if metric.target is not None and metric.direction is None:
             yield _broken(config, metric, "rule.target_without_direction", "target")
         if metric.format == "percent":
+            if metric.tolerance > 1:
+                yield _problem(
+                    "rule.percent_target",
+                    metric,
+                    "tolerance",
+                    "metric",
+                    "warning",
+                    value=metric.tolerance,
+                )
             for value in _target_values(metric):
                 if value > 1:
                     yield _problem(
@@ -472,7 +481,7 @@ def derived_metrics(config: Config) -> Iterator[Problem]:
                     "rule.derived_dimension",
                     "dimensions",
                     dim=missing[0],
-                    metric=ref,
+                    ref=ref,
                 )
                 compiled.pop(item.metric.id, None)
                 break

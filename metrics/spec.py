@@ -12,7 +12,7 @@ import re
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from sources.problems import register_messages
 from sources.spec import ID
@@ -99,7 +99,7 @@ class Settings(Spec):
     data_root: str = "data"  # relative to the config folder
     store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
     state_dir: str = "state"  # relative to the config folder
-    demo: bool = False  # generate the demo data into data_root when it is missing
+    demo: StrictBool = False  # generate the demo data into data_root when it is missing
     themes: tuple[Theme, ...] = Field(min_length=1)
 
     @field_validator("timezone")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from sources.problems import register_messages
 from sources.specbase import LocalText, Spec, invalid
@@ -41,7 +41,7 @@ class ColumnType(Spec):
     """A contract entry written as ``int`` or ``date?`` (``?`` = may be empty)."""
 
     type: Literal["str", "int", "float", "bool", "date", "datetime"]
-    nullable: bool = False
+    nullable: StrictBool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -83,7 +83,7 @@ class ReadOptions(Spec):
     sheet: str | None = None  # Excel: a sheet name, or "*" for every sheet
     date_format: str | None = None  # strptime format for text dates, e.g. "%d/%m/%Y"
     datetime_format: str | None = None
-    json_lines: bool | None = None  # JSON: newline-delimited records
+    json_lines: StrictBool | None = None  # JSON: newline-delimited records
 
 
 class SourceSpec(Spec):

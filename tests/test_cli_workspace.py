@@ -99,6 +99,11 @@ metrics:
     title: D
     theme: t
     value: metric("bad") * 2
+  - id: sliced
+    title: S
+    theme: t
+    value: metric("p") * 2
+    dimensions: [a]
   - id: deeper
     title: E
     theme: t
@@ -106,9 +111,7 @@ metrics:
 """
     config = load_config(write_config(tmp_path, sources=sources, metrics=metrics))
     lines = [p.render("en") for p in config.problems]
-    assert any(
-        "warning: metric 'p': target 95.0 is above 1 for a percent" in line for line in lines
-    )
+    assert any("warning: metric 'p': 95.0 is above 1 for a percent" in line for line in lines)
     assert any(
         "error: metric 'derived': uses metric 'bad', which has errors" in line for line in lines
     )

@@ -154,7 +154,7 @@ def test_every_card_agrees_with_the_engine(workspace: Workspace, conference: Dec
 
 def test_the_charts_hold_their_data(workspace: Workspace, conference: Deck) -> None:
     overdue = conference.slides[0].chart
-    assert overdue is not None and overdue.kind == "breakdown" and overdue.top == 10
+    assert overdue is not None and overdue.kind == "breakdown" and overdue.bottom == 10
     assert overdue.rows.columns == ["key", *deck_module.TREND_COLUMNS]
     assert overdue.rows["value"].sum() == conference.card("tasks_overdue_central").value + 18
     assert overdue.labels["so_y_te"] == {"vi": "Sở Y tế", "en": "Department of Health"}

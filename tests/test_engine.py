@@ -328,3 +328,9 @@ def test_derived_metrics_may_read_the_period(tmp_path):
         (pytest.approx(2 / 31),),
         (pytest.approx(3 / 14),),
     ]
+
+
+def test_no_rows_in_the_same_days_means_no_change_not_the_whole_period(tmp_path):
+    results, _ = run(tmp_path, FLOW, grain="month", periods=1, by=("kind",))
+    # November 1-14: x twice, y once. October 1-14: y once, no x at all (x only on 31 October).
+    assert values(results, "n", "kind", "value", "delta") == [("x", 2.0, None), ("y", 1.0, 0.0)]

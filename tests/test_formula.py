@@ -711,3 +711,22 @@ def test_function_list_is_the_documented_one():
         "max",
         "n_unique",
     } == FUNCTIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "offset"),
+    [
+        ('count(status != "x" & fee is not null)', "formula.bitwise", 20),
+        ("count(day > 2025-11-01)", "formula.bare_date", 12),
+        ("count(day > 2025-11-14)", "formula.bare_date", 12),
+    ],
+)
+def test_common_slips_get_the_right_diagnosis(text, code, offset):
+    with pytest.raises(FormulaError) as info:
+        compile_formula(text, {"status": "str", "fee": "int", "day": "date"})
+    assert info.value.problems[0].code == code
+    assert info.value.offset == offset
+
+
+def test_a_date_inside_quotes_is_text():
+    compile_formula('count(status == "2025-11-14")', {"status": "str"})
