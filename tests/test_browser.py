@@ -189,14 +189,14 @@ def test_the_first_screen_answers_the_conference(
     city = in_first_screen(page, "[data-headline=tasks_overdue_city]")
     assert "12" in page.inner_text("[data-headline=tasks_overdue_central]")
     assert "18" in page.inner_text("[data-headline=tasks_overdue_city]")
-    assert central["y"] == city["y"]
+    assert abs(central["y"] - city["y"]) < 12  # side by side (a line of text may still settle)
     bars = "[data-headline=st_disbursement_rate] img"
     in_first_screen(page, bars)
     alt = page.get_attribute(bars, "alt")
     assert alt is not None and "2021: 31,0% · 2022: 36,0% · 2023: 39,0% · 2024: 41,0%" in alt
     online = in_first_screen(page, "[data-headline=online_filing_rate]")
     on_time = in_first_screen(page, "[data-headline=dossiers_on_time_rate]")
-    assert online["y"] == on_time["y"] and online["x"] < on_time["x"]
+    assert abs(online["y"] - on_time["y"]) < 12 and online["x"] < on_time["x"]
     refused = [
         s.id for s in load_config(demo_config).sources.values() if s.sharing.status == "refused"
     ]
