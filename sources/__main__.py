@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import polars as pl
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict
 
 from sources.catalog import Catalog, SourceError
 from sources.health import STATUSES, SourceHealth
@@ -39,7 +39,7 @@ from sources.problems import (
     register_messages,
 )
 from sources.spec import SourceSpec
-from sources.specbase import Spec, invalid, parse_model
+from sources.specbase import Spec, TimeZoneName, parse_model
 from sources.yamlload import YList, load
 
 register_messages(
@@ -67,10 +67,6 @@ register_messages(
             "vi": "nguồn '{source}': {shown} dòng đầu (đã kiểm tra theo hợp đồng dữ liệu)",
             "en": "source '{source}': first {shown} rows (checked against the contract)",
         },
-        "cli.timezone": {
-            "vi": "không biết múi giờ '{got}' (ví dụ Asia/Ho_Chi_Minh)",
-            "en": "unknown time zone '{got}' (e.g. Asia/Ho_Chi_Minh)",
-        },
         "cli.demo_done": {
             "vi": "đã tạo dữ liệu mẫu trong {out}",
             "en": "demo data written to {out}",
@@ -89,18 +85,9 @@ class SourceSettings(Spec):
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
     language: Literal["vi", "en"] = "vi"
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: TimeZoneName = "Asia/Ho_Chi_Minh"
     as_of: Literal["today"] | dt.date = "today"
     data_root: str = "data"  # relative to the configuration folder
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise invalid("cli.timezone", got=value) from None
-        return value
 
 
 class _SourcesFile(Spec):

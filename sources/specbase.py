@@ -8,9 +8,17 @@ probably meant to be, and stamps every object of the result with the position it
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from sources.problems import (
@@ -72,6 +80,10 @@ register_messages(
         "schema.pattern": {
             "vi": "'{field}' chỉ gồm chữ thường không dấu, chữ số và '_', bắt đầu bằng chữ (nhận được '{got}')",
             "en": "'{field}' takes lower-case letters, digits and '_', starting with a letter (got '{got}')",
+        },
+        "schema.timezone": {
+            "vi": "không biết múi giờ '{got}' (ví dụ Asia/Ho_Chi_Minh)",
+            "en": "unknown time zone '{got}' (e.g. Asia/Ho_Chi_Minh)",
         },
         "schema.missing": {
             "vi": "thiếu trường bắt buộc '{field}'",
@@ -138,6 +150,18 @@ def invalid(code: str, **params: object) -> PydanticCustomError:
     The code's text must be registered (``register_messages``); ``field`` is filled in later.
     """
     return PydanticCustomError(code, message(code, "en", field="value", **params), params)
+
+
+def _known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise invalid("schema.timezone", got=value) from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+"""An IANA time zone name such as ``Asia/Ho_Chi_Minh``, checked when the settings are read."""
 
 
 def stamp(model: Any, data: Any) -> None:
