@@ -403,7 +403,9 @@ class Catalog:
                 kept = rows.select(output)
                 checked, result, size = rows.lazy(), kept.lazy(), kept.estimated_size()
             else:
-                result = contract.guarded(checked, spec, kind.extra_columns(spec))
+                result = contract.guarded(
+                    checked, spec, kind.extra_columns(spec), kind.stored_as_declared(spec, ctx)
+                )
             row = contract.summary(checked, spec).collect(engine="streaming").row(0, named=True)
         except SourceError as exc:
             return exc

@@ -202,6 +202,10 @@ class Kind:
     def scan(self, spec: SourceSpec, ctx: ReadContext) -> pl.LazyFrame:
         raise NotImplementedError
 
+    def stored_as_declared(self, spec: SourceSpec, ctx: ReadContext) -> frozenset[str]:
+        """Contract columns every file already stores in the declared type (no conversion)."""
+        return frozenset()
+
     def explain(self, spec: SourceSpec, ctx: ReadContext, exc: Exception) -> SourceError:
         """Turn a reader's failure while the rows were read into a located problem."""
         return SourceError.one(spec.id, "file.unreadable", ctx.where, detail=first_line(exc))
@@ -445,6 +449,18 @@ class ParquetKind(FileKind):
     ) -> Iterator[tuple[str | None, pl.LazyFrame]]:
         frame = pl.scan_parquet(file.path, glob=False, hive_partitioning=False)
         yield None, frame.with_row_index(ROW, offset=self.first_row)
+
+    def stored_as_declared(self, spec: SourceSpec, ctx: ReadContext) -> frozenset[str]:
+        """Read from the files' metadata only: the columns no file needs to convert."""
+        exact = set(spec.columns)
+        for file in ctx.files:
+            schema = pl.read_parquet_schema(file.path)
+            exact &= {
+                name
+                for name, column in spec.columns.items()
+                if schema.get(name) == contract.DTYPES[column.type]
+            }
+        return frozenset(exact)
 
     def explain_file(
         self, spec: SourceSpec, ctx: ReadContext, file: DataFile, exc: Exception
