@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 import kaleido
 import plotly.graph_objects as go
+import polars as pl
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from pptx import Presentation
@@ -97,6 +98,24 @@ class CardText:
     error: str  # "" unless the metric could not be computed
 
 
+def delta_text(
+    delta: float, format: str, direction: str | None, lang: Lang, vs_year: bool = False
+) -> str:
+    """``▼ −3 so với kỳ trước (tốt lên)``: the change with its arrow, and whether it is good news
+    by the metric's direction (a fall in overdue tasks is), as the dashboard's cards say it."""
+    number = fmt.delta(delta, format, lang)
+    key = "metric.delta_prev_year" if vs_year else "metric.delta_prev_value"
+    label = t(key, lang, delta=number)
+    if not any(ch in "123456789" for ch in number):
+        return f"= {label}"
+    rising = delta > 0
+    arrow = "▲" if rising else "▼"
+    if direction not in ("up", "down"):
+        return f"{arrow} {label}"
+    word = t("metric.better" if rising == (direction == "up") else "metric.worse", lang)
+    return f"{arrow} {label} ({word})"
+
+
 def card_text(card: Card, lang: Lang) -> CardText:
     target = expected = delta = ""
     if card.target is not None:
@@ -108,7 +127,7 @@ def card_text(card: Card, lang: Lang) -> CardText:
                 expected=fmt.value(card.expected, card.format, lang),
             )
     if card.delta is not None:
-        delta = t("metric.delta_prev_value", lang, delta=fmt.delta(card.delta, card.format, lang))
+        delta = delta_text(card.delta, card.format, card.direction, lang, card.delta_vs_year)
     return CardText(
         title=pick(card.title, lang),
         value=fmt.value(card.value, card.format, lang),
@@ -208,8 +227,14 @@ def chart_figure(chart: ChartData, lang: Lang, *, height: int | None = None) -> 
     if chart.error is not None or chart.rows.is_empty():
         return None
     if chart.kind == "breakdown":
+        rows = chart.labelled(lang)
+        if chart.bottom and not chart.top:
+            # "The 10 at the bottom" names the units that need attention, not ones on target.
+            behind = rows.filter(pl.col("value").is_not_null() & (pl.col("status") != "on_track"))
+            if not behind.is_empty():
+                rows = behind
         figure = charts.breakdown(
-            chart.labelled(lang),
+            rows,
             dim_label_col="label",
             key_col="key",
             fmt=chart.format,
@@ -220,6 +245,7 @@ def chart_figure(chart: ChartData, lang: Lang, *, height: int | None = None) -> 
             height=height,
         )
         value_axis = figure.layout.xaxis
+        _show_zero_bars(figure, rows)
     else:
         figure = charts.trend(
             chart.rows, fmt=chart.format, lang=lang, grain=chart.grain, height=height or 360
@@ -229,6 +255,22 @@ def chart_figure(chart: ChartData, lang: Lang, *, height: int | None = None) -> 
         # Whole numbers only: a ",d" axis over a small range would repeat ticks (0 1 1 2 2).
         value_axis.update(tick0=0, dtick=_count_step(chart))
     return figure
+
+
+def _show_zero_bars(figure: go.Figure, rows: pl.DataFrame) -> None:
+    """A sliver for each bar at exactly 0 (its label still says 0), so a 0 is seen, not missed;
+    a unit with no value keeps its empty stub."""
+    zero = {str(k) for k, v in zip(rows["key"], rows["value"], strict=True) if v == 0}
+    bars = figure.data[0]
+    if not zero or bars.customdata is None:
+        return
+    span = figure.layout.xaxis.range
+    values = [float(v) for v in bars.x]
+    width = (span[1] - span[0]) if span else max((abs(v) for v in values), default=0.0)
+    sliver = (width or 1.0) * 0.008
+    bars.x = [
+        sliver if str(key) in zero else v for key, v in zip(bars.customdata, values, strict=True)
+    ]
 
 
 def _count_step(chart: ChartData) -> int:

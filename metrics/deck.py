@@ -2,8 +2,9 @@
 
 The presenter page, the PowerPoint and PDF briefings and "Chốt số liệu" (publish) all start from
 a ``Deck``, so every slide and every export shows the same numbers. Computing it costs one engine
-request for the cards of all slides (one more per unit that unit slides filter on) and one per
-chart; everything after that is formatting.
+request for the cards of all slides (one more per unit that unit slides filter on), one more
+for the yearly metrics' change against the previous year (see ``is_yearly``) and one per chart;
+everything after that is formatting.
 
 A ``Deck`` carries its texts in both languages, so one deck serves a Vietnamese and an English
 briefing, and it can be stored as a snapshot (``layout`` + ``snapshot_values``) and rebuilt from
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -25,7 +27,7 @@ import polars as pl
 
 from metrics.config import Config
 from metrics.engine import FrameSource, Request, Results, compute
-from metrics.spec import Board, Chart, Slide
+from metrics.spec import Board, Chart, Metric, Slide
 from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
 from sources.health import SourceHealth
 from sources.problems import Problem, register_messages
@@ -97,6 +99,7 @@ class Card:
     delta: float | None
     status: str
     error: Text | None = None  # why there is no value, when the metric failed
+    delta_vs_year: bool = False  # the change is against the previous year, not the last period
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,6 +205,7 @@ class Deck:
                             "format": c.format,
                             "direction": c.direction,
                             "error": c.error,
+                            "vs_year": c.delta_vs_year,
                         }
                         for c in s.cards
                     ],
@@ -297,6 +301,17 @@ def slide_metrics(config: Config, slide: Slide) -> list[str]:
     return ids
 
 
+_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
+
+
+def is_yearly(metric: Metric | None) -> bool:
+    """A metric defined on the year of the date (its formula uses ``year(as_of)``): it moves once
+    a year, so its change is shown against the previous year (the dashboard's rule too)."""
+    if metric is None:
+        return False
+    return any(_YEARLY.search(text or "") for text in (metric.value, metric.where))
+
+
 def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]:
     metric = config.metrics.get(metric_id)
     if metric is None:
@@ -304,7 +319,8 @@ def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]
     return text_of(metric.title), metric.format, metric.direction
 
 
-def _card(config: Config, results: Results, metric_id: str) -> Card:
+def _card(config: Config, results: Results, metric_id: str, yearly: Results | None = None) -> Card:
+    """The metric's last period; ``yearly`` (grain year) gives the change of a yearly metric."""
     title, fmt, direction = _metric_text(config, metric_id)
     rows = results.values.filter(pl.col("metric") == metric_id).sort("period_end")
     error: Text | None = None
@@ -318,6 +334,11 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
             metric_id, title, fmt, direction, None, None, None, None, None, None, "no_data", error
         )
     row = rows.row(-1, named=True)
+    delta, vs_year = _num(row["delta"]), False
+    if yearly is not None:
+        years = yearly.values.filter(pl.col("metric") == metric_id).sort("period_end")
+        # No monthly change for a yearly figure, even when the yearly request found none.
+        delta, vs_year = (None if years.is_empty() else _num(years["delta"][-1])), True
     return Card(
         metric=metric_id,
         title=title,
@@ -328,9 +349,10 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
         value=_num(row["value"]),
         target=_num(row["target"]),
         expected=_num(row["expected"]),
-        delta=_num(row["delta"]),
+        delta=delta,
         status=row["status"],
         error=error,
+        delta_vs_year=vs_year,
     )
 
 
@@ -454,10 +476,34 @@ def compute_deck(
         for unit, ids in by_unit.items()
         if ids
     }
+    yearly: dict[str | None, Results] = {}
+    if board.grain != "year":
+        for unit, ids in by_unit.items():
+            wanted = tuple(m for m in ids if is_yearly(config.metrics.get(m)))
+            if wanted:
+                yearly[unit] = compute(
+                    config,
+                    catalog,
+                    Request(
+                        as_of=day,
+                        grain="year",
+                        periods=2,
+                        filters=((_UNIT_DIMENSION, unit),) if unit else (),
+                        metrics=wanted,
+                    ),
+                )
 
     slides = []
     for index, (slide, ids) in enumerate(zip(board.slides, per_slide, strict=True)):
-        cards = tuple(_card(config, results[slide.unit], mid) for mid in ids)
+        cards = tuple(
+            _card(
+                config,
+                results[slide.unit],
+                mid,
+                yearly.get(slide.unit) if is_yearly(config.metrics.get(mid)) else None,
+            )
+            for mid in ids
+        )
         chart = _chart(config, catalog, board, slide, slide.chart, day) if slide.chart else None
         unit = config.units.get(slide.unit) if slide.unit else None
         bullets = (
@@ -556,6 +602,7 @@ def deck_from_snapshot(snapshot: Snapshot) -> Deck:
                 delta=v.delta,
                 status=v.status,
                 error=spec["error"],
+                delta_vs_year=bool(spec.get("vs_year", False)),
             )
             for spec, v in zip(raw["cards"], card_values, strict=True)
         )
@@ -618,6 +665,7 @@ __all__ = [
     "board_as_of",
     "compute_deck",
     "deck_from_snapshot",
+    "is_yearly",
     "pick",
     "publish_deck",
     "slide_metrics",

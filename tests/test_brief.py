@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from dashboard import brief
 from metrics import fmt
-from metrics.deck import Deck, compute_deck
+from metrics.deck import ChartData, Deck, compute_deck
 from metrics.engine import Request, compute
 from metrics.workspace import Workspace, open_workspace
 from tests.conftest import REPO
@@ -62,6 +62,47 @@ def engine_value(workspace: Workspace, deck: Deck):
         return fmt.value(row["value"], workspace.config.metrics[metric].format, lang)
 
     return value
+
+
+def test_a_card_says_which_way_its_change_goes_and_whether_that_is_good(deck: Deck) -> None:
+    overdue = brief.card_text(deck.card("tasks_overdue_central"), "vi").delta
+    assert overdue == "▼ −3 so với kỳ trước (tốt lên)"  # fewer overdue tasks is good news
+    yearly = deck.card("st_disbursement_rate")
+    assert brief.card_text(yearly, "vi").delta == "▲ +6,0 điểm % so với năm trước (tốt lên)"
+    assert brief.card_text(yearly, "en").delta == "▲ +6.0 pp vs previous year (better)"
+    worse = brief.card_text(deck.card("reports_on_time_rate"), "en").delta
+    assert worse.startswith("▼ −3.5 pp") and worse.endswith("(worse)")
+    assert brief.card_text(deck.card("tasks_total"), "vi").delta == "= 0 so với kỳ trước"
+
+
+def _breakdown(values: dict[str, float | None], statuses: dict[str, str]) -> ChartData:
+    schema = {"key": pl.String, "value": pl.Float64, "target": pl.Float64, "status": pl.String}
+    rows = pl.DataFrame(
+        {
+            "key": list(values),
+            "value": list(values.values()),
+            "target": [1.0] * len(values),
+            "status": [statuses[k] for k in values],
+        },
+        schema=schema,
+    )
+    title = {"vi": "M", "en": "M"}
+    return ChartData("m", "breakdown", title, "percent", "up", "month", rows, "unit", bottom=10)
+
+
+def test_the_bottom_of_a_breakdown_leaves_out_units_on_target_and_shows_a_zero() -> None:
+    chart = _breakdown(
+        {"a": 1.0, "b": 0.0, "c": 0.5, "d": None},
+        {"a": "on_track", "b": "off_track", "c": "at_risk", "d": "no_data"},
+    )
+    bars = brief.chart_figure(chart, "vi").data[0]
+    assert sorted(bars.customdata) == ["b", "c"]
+    shown = dict(zip(bars.customdata, bars.x, strict=True))
+    assert 0 < shown["b"] < 0.05  # a sliver, labelled with its true 0
+    assert shown["c"] == 0.5
+    assert dict(zip(bars.customdata, bars.text, strict=True))["b"].endswith("0,0%")
+    everyone_on_target = _breakdown({"a": 1.0, "b": 1.0}, {"a": "on_track", "b": "on_track"})
+    assert len(brief.chart_figure(everyone_on_target, "vi").data[0].x) == 2
 
 
 def test_charts_are_rendered_by_one_browser_for_the_whole_deck(deck: Deck, monkeypatch) -> None:

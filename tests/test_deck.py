@@ -178,8 +178,36 @@ def test_the_deck_is_computed_with_one_request_for_the_cards_and_one_per_chart(
     board = workspace.config.boards[CONFERENCE]
     compute_deck(workspace.config, workspace.catalog, board, as_of_default=AS_OF)
     charts = [s.chart for s in board.slides if s.chart]
-    assert len(calls) == 1 + len(charts)
+    assert len(calls) == 1 + 1 + len(charts)  # cards, the yearly metrics' change, charts
     assert len(calls[0].metrics) == len({m for s in board.slides for m in s.metrics})
+    yearly = calls[1]
+    assert (yearly.grain, yearly.periods) == ("year", 2)
+    assert set(yearly.metrics) == {
+        m for m in calls[0].metrics if deck_module.is_yearly(workspace.config.metrics[m])
+    }
+
+
+def test_yearly_metrics_are_those_defined_on_the_year_of_the_date(workspace: Workspace) -> None:
+    metrics = workspace.config.metrics
+    assert deck_module.is_yearly(metrics["st_disbursement_rate"])
+    assert not deck_module.is_yearly(metrics["tasks_overdue_central"])
+    assert not deck_module.is_yearly(None)
+
+
+def test_a_yearly_card_changes_against_the_previous_year(
+    workspace: Workspace, conference: Deck
+) -> None:
+    """The dashboard's rule: a figure that moves once a year is compared with last year."""
+    metric = "st_disbursement_rate"
+    engine = compute(
+        workspace.config, workspace.catalog, Request(AS_OF, "year", 2, metrics=(metric,))
+    )
+    card = conference.card(metric)
+    assert card.delta_vs_year
+    assert card.delta == pytest.approx(engine.values.sort("period_end")["delta"][-1])
+    assert card.delta == pytest.approx(0.06)
+    monthly = conference.card("tasks_overdue_central")
+    assert not monthly.delta_vs_year and monthly.delta == -3
 
 
 def test_sources_freshness_is_judged_as_of_the_deck(conference: Deck) -> None:
@@ -245,6 +273,7 @@ def test_a_published_deck_reads_back_exactly_as_presented(conference: Deck, tmp_
     again = deck_from_snapshot(store.read(done.snapshot.id))
     assert again.snapshot == done.snapshot
     assert again.layout() == conference.layout()
+    assert again.card("st_disbursement_rate").delta_vs_year
     assert again.snapshot_values() == conference.snapshot_values()
     for before, after in zip(conference.slides, again.slides, strict=True):
         if before.chart is not None:

@@ -82,6 +82,12 @@ def test_the_conference_numbers_are_on_the_first_slide() -> None:
     at = run(board=BOARD, slide="1")
     shown = all_text(at)
     assert "569" in shown and "12" in shown and "18" in shown
+    assert "▼ −3 so với kỳ trước (tốt lên)" in "\n".join(shown)  # fewer overdue: good news
+
+
+def test_a_yearly_card_is_compared_with_the_previous_year() -> None:
+    at = run(board=BOARD, slide="3")
+    assert "▲ +6,0 điểm % so với năm trước (tốt lên)" in "\n".join(all_text(at))
 
 
 def test_url_parameters_select_the_slide_and_stay_within_the_deck() -> None:
