@@ -426,6 +426,17 @@ def counts_text(state: ThemeState, lang: Lang) -> str:
     )
 
 
+def short_target(card: Card, lang: Lang) -> str:
+    """ "target 100%" when the card is judged against its final target; "expected 93.4%" when it
+    is judged against a point on a target path that differs from the final target; else ""."""
+    target, expected = card.target, card.expected
+    if expected is not None and (target is None or abs(expected - target) > 1e-12):
+        return t("overview.expected_short", lang, expected=fmtlib.value(expected, card.fmt, lang))
+    if target is not None:
+        return t("overview.target_short", lang, target=fmtlib.value(target, card.fmt, lang))
+    return ""
+
+
 def _figure_html(item: Card | CardError, lang: Lang) -> str:
     if isinstance(item, CardError):
         return (
@@ -438,10 +449,7 @@ def _figure_html(item: Card | CardError, lang: Lang) -> str:
         charts.status_colour(item.status) if item.status in ("off_track", "on_track") else "#1f2933"
     )
     value = fmtlib.value(item.value, item.fmt, lang)
-    target = ""
-    shown = item.expected if item.expected is not None else item.target
-    if shown is not None:
-        target = t("overview.target_short", lang, target=fmtlib.value(shown, item.fmt, lang))
+    target = short_target(item, lang)
     bars = ""
     if item.yearly and len(item.history) > 1:
         texts = history_texts(item, lang)
@@ -497,8 +505,7 @@ def off_track_links(items: Sequence[Card | CardError], lang: Lang) -> None:
             label = f"⚠ {t('error.page', lang)} · {item.title}"
         else:
             value = fmtlib.value(item.value, item.fmt, lang)
-            shown = item.expected if item.expected is not None else item.target
-            target = t("overview.target_short", lang, target=fmtlib.value(shown, item.fmt, lang))
+            target = short_target(item, lang) or t("status.no_target", lang)
             label = f"{charts.status_icon(item.status)} {value} ({target}) · {item.title}"
         page_link("metric", label, metric=item.metric)
 
@@ -705,8 +712,29 @@ def source_freshness(healths: Sequence[SourceHealth], lang: Lang) -> None:
 # --------------------------------------------------------------------------- registers
 
 
-def task_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """Tasks as the office reads them: overdue first (the register's order), names not ids."""
+def task_table(frame: pl.DataFrame, lang: Lang, *, compact: bool = False) -> pl.DataFrame:
+    """Tasks as the office reads them: overdue first (the register's order), names not ids.
+
+    ``compact`` keeps what fits a narrow screen beside one unit's overdue tasks: the id, the
+    task, its deadline, the days overdue and the directing level (the lead unit is the page's).
+    """
+    if compact:
+        return pl.DataFrame(
+            [
+                {
+                    t("tasks.id", lang): r["task_id"],
+                    t("tasks.task", lang): r["title"],
+                    t("tasks.deadline", lang): fmtlib.date(r["deadline"], lang),
+                    t("tasks.days_overdue", lang): (
+                        fmtlib.number(r["days_overdue"], lang) if r["days_overdue"] else ""
+                    ),
+                    t("tasks.level", lang): (
+                        t(f"level.{r['level']}", lang) if has(f"level.{r['level']}") else r["level"]
+                    ),
+                }
+                for r in frame.iter_rows(named=True)
+            ]
+        )
     group = "task_group_name_en" if lang == "en" else "task_group_name"
     names = service.unit_names(lang)
     rows = [
@@ -746,13 +774,15 @@ def _sharing_text(status: str, lang: Lang) -> str:
 
 
 def dataset_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
-    """A unit's databases: name, sharing status (icon and word), API, last sync, reason."""
+    """A unit's databases: name, whether it is shared (what ``datasets_shared_rate`` counts),
+    its connection to the city's platform (icon and word), API, last sync, reason."""
     name = "name_en" if lang == "en" else "name_vi"
     yes, no = t("common.yes", lang), t("common.no", lang)
     rows = [
         {
             t("data.dataset", lang): r[name],
-            t("sharing.label", lang): _sharing_text(r["status"], lang),
+            t("units.shared", lang): yes if r["shared"] else no,
+            t("units.connection", lang): _sharing_text(r["status"], lang),
             "API": yes if r["api_connected"] else no,
             t("data.last_updated", lang): fmtlib.datetime(r["last_sync"], lang)
             if r["last_sync"]

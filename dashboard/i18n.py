@@ -197,6 +197,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric.freshness": {"vi": "Độ cập nhật của dữ liệu", "en": "Data freshness"},
     "metric.directives": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
     "metric.open": {"vi": "Xem chi tiết chỉ số", "en": "Open metric"},
+    "metric.unknown": {
+        "vi": "Không có chỉ số “{metric}”; đang hiển thị chỉ số khác.",
+        "en": "There is no metric “{metric}”; showing another metric instead.",
+    },
     "metric.no_breakdown": {
         "vi": "Chỉ số này không có chiều phân tích",
         "en": "This metric has no breakdown",
@@ -245,6 +249,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "overview.theme_details": {"vi": "Chi tiết theo chủ đề", "en": "Themes in detail"},
     "overview.target_short": {"vi": "mục tiêu {target}", "en": "target {target}"},
+    "overview.expected_short": {"vi": "cần đạt {expected}", "en": "expected {expected}"},
+    "overview.all_sources": {"vi": "Xem tất cả nguồn →", "en": "See all sources →"},
     # ----------------------------------------------------------------- units
     "units.scorecard": {"vi": "Bảng tổng hợp theo đơn vị", "en": "Unit scorecard"},
     "units.kind.department": {"vi": "Sở, ban, ngành", "en": "Departments and agencies"},
@@ -252,7 +258,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "units.kind.commune": {"vi": "Xã", "en": "Commune"},
     "units.tasks": {"vi": "Nhiệm vụ được giao", "en": "Assigned tasks"},
     "units.overdue_items": {"vi": "Nhiệm vụ quá hạn", "en": "Overdue tasks"},
-    "units.report_timeliness": {"vi": "Báo cáo đúng hạn", "en": "Report timeliness"},
+    "units.report_timeliness": {"vi": "Báo cáo định kỳ", "en": "Report timeliness"},
     "units.service_quality": {"vi": "Chất lượng phục vụ", "en": "Service quality"},
     "units.data_sharing": {"vi": "Chia sẻ dữ liệu", "en": "Data sharing"},
     "units.select": {"vi": "Chọn đơn vị để xem chi tiết", "en": "Choose a unit for details"},
@@ -272,8 +278,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Each cell is one metric's status for one unit: hover for the figure, "
         "click to open the unit's page.",
     },
-    "units.unit_metrics": {"vi": "Các chỉ số của đơn vị", "en": "The unit's metrics"},
     "units.datasets": {"vi": "Cơ sở dữ liệu của đơn vị", "en": "The unit's databases"},
+    "units.other_metrics": {"vi": "Các chỉ số khác", "en": "Other metrics"},
+    "units.connection": {"vi": "Kết nối", "en": "Connection"},
+    "units.shared": {"vi": "Đã chia sẻ", "en": "Shared"},
     "units.no_tasks": {
         "vi": "Đơn vị không chủ trì nhiệm vụ nào",
         "en": "This unit leads no tasks",
@@ -311,6 +319,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{n} tasks · {overdue} overdue",
     },
     "tasks.shown": {"vi": "Đang hiển thị {n} nhiệm vụ", "en": "Showing {n} tasks"},
+    "tasks.cards_scope": {
+        "vi": "Các thẻ chỉ số và bảng theo nhóm × cấp chỉ đạo tính mọi nhiệm vụ khớp bộ lọc "
+        "nhóm, cấp chỉ đạo và đơn vị chủ trì (không theo bộ lọc tình trạng); bộ lọc tình trạng "
+        "chỉ áp dụng cho danh sách nhiệm vụ bên dưới.",
+        "en": "The metric cards and the group × level table count every task matching the "
+        "group, level and lead-unit filters (not the status filter); the status filter applies "
+        "only to the task lists below.",
+    },
     "tasks.id": {"vi": "Mã", "en": "ID"},
     "tasks.none": {
         "vi": "Không có nhiệm vụ nào khớp bộ lọc",
@@ -335,6 +351,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "data.reasons": {"vi": "Lý do chưa chia sẻ", "en": "Why not shared"},
     "data.datasets_total": {"vi": "Số cơ sở dữ liệu", "en": "Databases"},
     "data.sources_freshness": {"vi": "Mức độ chậm cập nhật", "en": "Lateness by source"},
+    "data.none_late": {
+        "vi": "Không có nguồn nào chậm cập nhật",
+        "en": "No source is late",
+    },
     "data.config_problems": {
         "vi": "Lỗi trong tệp cấu hình",
         "en": "Problems in the configuration",

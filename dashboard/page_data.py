@@ -27,8 +27,12 @@ sources = ui.sources_table(list(by_source.values()), c.lang)
 st.dataframe(sources, hide_index=True, width="stretch")
 
 st.subheader(t("data.sources_freshness", c.lang), anchor=False)
-fig = charts.freshness_bars(service.freshness_frame(by_source, c.lang), c.lang)
-st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
+freshness = service.freshness_frame(by_source, c.lang)
+if service.any_late(freshness):
+    fig = charts.freshness_bars(freshness, c.lang)
+    st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
+else:  # an empty chart would say nothing: say it in words
+    st.success(t("data.none_late", c.lang), icon=":material/check_circle:")
 
 st.subheader(t("data.sharing_by_department", c.lang), anchor=False)
 try:

@@ -21,6 +21,9 @@ DEFAULT_N = 10
 c = ui.ctx()
 entries = service.catalogue()
 titles = {e.id: e.title(c.lang) for e in entries}
+asked = st.query_params.get("metric")
+if asked is not None and asked not in titles:  # a pasted link naming a metric that is not there
+    st.warning(t("metric.unknown", c.lang, metric=asked))
 pick, span = st.columns([3, 1], vertical_alignment="bottom")
 metric_id = ui.url_control(
     pick.selectbox,
@@ -94,18 +97,23 @@ if spec is not None and spec.dimensions:
     )
     breakdown = service.breakdown(metric_id, dim, c.as_of, c.grain, c.lang)
     many = breakdown.height > 2 * DEFAULT_N
+    modes = ["top_bottom", "top", "bottom", "all"]
+    # The key carries the language, so the options are drawn again in the new language; the
+    # choice itself (a code, never a label) is carried over in ``show_mode``.
+    kept = st.session_state.get("show_mode")
     mode = show.selectbox(
         t("control.show", c.lang),
-        ["top_bottom", "top", "bottom", "all"],
-        index=0 if many else 3,
+        modes,
+        index=modes.index(kept) if kept in modes else (0 if many else 3),
         format_func=lambda m: {
             "top_bottom": f"{t('metric.top_n', c.lang, n=DEFAULT_N)} + {t('metric.bottom_n', c.lang, n=DEFAULT_N)}",
             "top": t("metric.top_n", c.lang, n=DEFAULT_N),
             "bottom": t("metric.bottom_n", c.lang, n=DEFAULT_N),
             "all": t("control.all", c.lang),
         }[m],
-        key="show",
+        key=f"show_{c.lang}",
     )
+    st.session_state["show_mode"] = mode
     if breakdown.is_empty():
         st.caption(fmtlib.no_data(c.lang))
     else:

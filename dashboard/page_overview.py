@@ -75,7 +75,7 @@ with right:
             st.html(ui.source_issues_html(issues, c.lang))
         else:
             st.caption(t("overview.sources_ok", c.lang))
-    ui.page_link("data", t("data.sources", c.lang))
+        ui.page_link("data", t("overview.all_sources", c.lang))
 
 st.subheader(t("overview.theme_details", c.lang), anchor=False)
 chosen = ui.url_control(

@@ -1,8 +1,9 @@
 """Nhiệm vụ / Tasks: the Resolution 57 task register as it stood on the as-of date.
 
-Filters (``?group=``, ``?level=``, ``?unit=`` for the lead unit, ``?status=``) narrow everything
-below. The counts at the top are the metrics themselves, computed by the engine with the same
-filters, so the register's rows add up to them. Then the tasks by group and directing level, the
+Filters (``?group=``, ``?level=``, ``?unit=`` for the lead unit) narrow everything below;
+``?status=`` narrows only the task lists (a caption under the table says so). The counts at the
+top are the metrics themselves, computed by the engine with the same filters, so the register's
+rows add up to them. Then the tasks by group and directing level, the
 overdue tasks first, and the register group by group (overdue first within each).
 """
 
@@ -87,6 +88,7 @@ st.subheader(t("tasks.by_group_level", c.lang), anchor=False)
 st.dataframe(
     service.task_matrix(c.as_of, c.grain, filters, c.lang), hide_index=True, width="stretch"
 )
+st.caption(t("tasks.cards_scope", c.lang))
 
 overdue = service.only_overdue(shown)
 st.subheader(

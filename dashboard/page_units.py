@@ -3,8 +3,8 @@
 The scorecard shows, for one theme (``?theme=``) and one kind of unit (``?kind=``), every unit's
 status on every metric that can be broken down by unit, sorted (``?sort=``) with the units that
 fail most at the top; clicking a row opens that unit. A unit's page gathers what it is answerable
-for: its metrics (report timeliness, service quality, data sharing...), the Resolution 57 tasks
-it leads with the overdue ones first, and its databases with their sharing status.
+for: the Resolution 57 tasks it leads with the overdue ones first, its report timeliness, its
+service quality, its databases with their sharing and connection status, then its other metrics.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from sources.problems import ProjectError
 
 KINDS = {"department": ("department", "agency"), "ward": ("ward",), "commune": ("commune",)}
 HISTORY_PERIODS = 6
+REPORT_METRICS = ("reports_on_time_rate", "reports_with_figures_rate")  # report timeliness
+SERVICE_THEME = "service"  # its metrics are the unit's service quality
 
 c = ui.ctx()
 cfg = service.config()
@@ -125,17 +127,6 @@ else:
     )
     cards = service.cards(res, c.lang, c.as_of, yearly=yearly, by_source=service.health(c.as_of))
     statuses = service.theme_status(res)
-    st.subheader(t("units.unit_metrics", c.lang), anchor=False)
-    if not cards:
-        st.info(t("units.no_metrics", c.lang))
-    for theme in cfg.settings.themes:
-        theme_cards = [x for x in cards if x.theme == theme.id]
-        if not theme_cards:
-            continue
-        ui.theme_header(
-            theme.title.get(c.lang), statuses.get(theme.id, service.ThemeState()), c.lang
-        )
-        ui.card_grid(theme_cards, c.lang)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)
     try:
@@ -157,9 +148,33 @@ else:
             )
             if not overdue.is_empty():
                 st.markdown(f"**{t('units.overdue_items', c.lang)}**")
-                st.dataframe(ui.task_table(overdue, c.lang), hide_index=True, width="stretch")
+                st.dataframe(
+                    ui.task_table(overdue, c.lang, compact=True),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        t("tasks.task", c.lang): st.column_config.TextColumn(width="large")
+                    },
+                )
             with st.expander(t("tasks.register", c.lang)):
                 st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
+
+    shown: set[str] = set()
+    reports = [x for x in cards if x.metric in REPORT_METRICS]
+    st.subheader(t("units.report_timeliness", c.lang), anchor=False)
+    if reports:
+        ui.card_grid(reports, c.lang)
+    else:
+        st.caption(fmtlib.no_data(c.lang))
+    shown.update(x.metric for x in reports)
+
+    quality = [x for x in cards if x.theme == SERVICE_THEME and x.metric not in shown]
+    st.subheader(t("units.service_quality", c.lang), anchor=False)
+    if quality:
+        ui.card_grid(quality, c.lang)
+    else:
+        st.caption(fmtlib.no_data(c.lang))
+    shown.update(x.metric for x in quality)
 
     st.subheader(t("units.datasets", c.lang), anchor=False)
     try:
@@ -171,3 +186,16 @@ else:
             st.caption(t("units.no_datasets", c.lang))
         else:
             st.dataframe(ui.dataset_table(owned, c.lang), hide_index=True, width="stretch")
+
+    rest = [x for x in cards if x.metric not in shown]
+    st.subheader(t("units.other_metrics", c.lang), anchor=False)
+    if not cards:
+        st.info(t("units.no_metrics", c.lang))
+    for theme in cfg.settings.themes:
+        theme_cards = [x for x in rest if x.theme == theme.id]
+        if not theme_cards:
+            continue
+        ui.theme_header(
+            theme.title.get(c.lang), statuses.get(theme.id, service.ThemeState()), c.lang
+        )
+        ui.card_grid(theme_cards, c.lang)

@@ -18,7 +18,6 @@ title and theme, so an error card can stand where its card would have been.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,7 +44,6 @@ UNIT_DIMENSION = "unit"
 RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
-_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
 _HEALTH_RANK = {"ok": 0, "late": 1, "stale": 2, "failed": 3, "refused": 4}
 _SEVERITY = {"off_track": 0, "at_risk": 1, "on_track": 2, "no_target": 3, "no_data": 4}
 
@@ -476,11 +474,7 @@ def metric(metric_id: str) -> Metric | None:
 def yearly_metrics() -> set[str]:
     """Metrics defined on the year of the date (their formula uses ``year(as_of)``): the figure
     moves once a year, so a monthly history of it is flat and its yearly history is shown."""
-    found = set()
-    for mid, m in config().metrics.items():
-        if any(_YEARLY.search(text or "") for text in (m.where, m.value)):
-            found.add(mid)
-    return found
+    return {mid for mid, m in config().metrics.items() if m.yearly}
 
 
 def dimension_title(dimension: str, lang: str) -> str:
@@ -875,3 +869,17 @@ def freshness_frame(by_source: dict[str, SourceHealth], lang: str) -> pl.DataFra
             "status": pl.String,
         },
     )
+
+
+LATE_STATUSES = ("late", "stale", "failed")
+
+
+def any_late(freshness: pl.DataFrame) -> bool:
+    """Whether any source in ``freshness_frame`` is behind its schedule (days late, or judged
+    late, stale or failed), so there is a lateness chart worth drawing."""
+    if freshness.is_empty():
+        return False
+    late = freshness.filter(
+        (pl.col("lateness_days").fill_null(0.0) > 0) | pl.col("status").is_in(LATE_STATUSES)
+    )
+    return not late.is_empty()

@@ -3,7 +3,7 @@
 The presenter page, the PowerPoint and PDF briefings and "Chốt số liệu" (publish) all start from
 a ``Deck``, so every slide and every export shows the same numbers. Computing it costs one engine
 request for the cards of all slides (one more per unit that unit slides filter on), one more
-for the yearly metrics' change against the previous year (see ``is_yearly``) and one per chart;
+for the yearly metrics' change against the previous year (``Metric.yearly``) and one per chart;
 everything after that is formatting.
 
 A ``Deck`` carries its texts in both languages, so one deck serves a Vietnamese and an English
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,7 +26,7 @@ import polars as pl
 
 from metrics.config import Config
 from metrics.engine import FrameSource, Request, Results, compute
-from metrics.spec import Board, Chart, Metric, Slide
+from metrics.spec import Board, Chart, Slide
 from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
 from sources.health import SourceHealth
 from sources.problems import Problem, register_messages
@@ -301,15 +300,9 @@ def slide_metrics(config: Config, slide: Slide) -> list[str]:
     return ids
 
 
-_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
-
-
-def is_yearly(metric: Metric | None) -> bool:
-    """A metric defined on the year of the date (its formula uses ``year(as_of)``): it moves once
-    a year, so its change is shown against the previous year (the dashboard's rule too)."""
-    if metric is None:
-        return False
-    return any(_YEARLY.search(text or "") for text in (metric.value, metric.where))
+def _yearly(config: Config, metric_id: str) -> bool:
+    metric = config.metrics.get(metric_id)
+    return bool(metric and metric.yearly)
 
 
 def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]:
@@ -479,7 +472,7 @@ def compute_deck(
     yearly: dict[str | None, Results] = {}
     if board.grain != "year":
         for unit, ids in by_unit.items():
-            wanted = tuple(m for m in ids if is_yearly(config.metrics.get(m)))
+            wanted = tuple(m for m in ids if _yearly(config, m))
             if wanted:
                 yearly[unit] = compute(
                     config,
@@ -500,7 +493,7 @@ def compute_deck(
                 config,
                 results[slide.unit],
                 mid,
-                yearly.get(slide.unit) if is_yearly(config.metrics.get(mid)) else None,
+                yearly.get(slide.unit) if _yearly(config, mid) else None,
             )
             for mid in ids
         )
@@ -665,7 +658,6 @@ __all__ = [
     "board_as_of",
     "compute_deck",
     "deck_from_snapshot",
-    "is_yearly",
     "pick",
     "publish_deck",
     "slide_metrics",

@@ -53,6 +53,7 @@ register_messages(
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
 Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
+_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
 RESERVED_DIMENSIONS = frozenset(
     {
         "theme",
@@ -182,6 +183,15 @@ class Metric(Spec):
                 if not 1900 <= year <= 2200:
                     raise invalid("spec.year", got=year)
         return value
+
+    @property
+    def yearly(self) -> bool:
+        """Defined on the year of the date (its formula uses ``year(as_of)``).
+
+        Such a figure moves once a year, so its change is shown against the previous year and its
+        history by year, on the dashboard and in meeting decks alike.
+        """
+        return any(_YEARLY.search(text or "") for text in (self.value, self.where))
 
     def target_on(self, day: dt.date) -> tuple[float | None, float | None]:
         """The final target and the value expected on ``day`` (they differ on a target path)."""

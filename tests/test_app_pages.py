@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components
+from dashboard import charts, components, service
 from dashboard.service import Card, CardError, Freshness
 from metrics.config import Config, load_config
 from metrics.workspace import open_workspace
@@ -131,6 +131,7 @@ def test_overview_first_screen_carries_the_conference_figures() -> None:
     city = themes[themes.index('data-headline="tasks_overdue_city"') :]
     assert "✕ 12" in central[:400] and "✕ 18" in city[:400]
     assert "2021: 31,0% · 2022: 36,0% · 2023: 39,0% · 2024: 41,0%" in themes
+    assert "cần đạt 93,4%" in themes and "mục tiêu 93,4%" not in themes  # a point on a path
     online = headline.index("online_filing_rate")
     assert headline[online + 1] == "dossiers_on_time_rate"
     sources = html_with(at, "data-source=")
@@ -142,6 +143,7 @@ def test_overview_first_screen_carries_the_conference_figures() -> None:
 def test_overview_needs_attention_names_units_and_metrics() -> None:
     at = run()
     links = [link.value for link in at.get("page_link")]
+    assert "Xem tất cả nguồn →" in links
     assert any(label.startswith("✕ 12 ") and "Trung ương" in label for label in links)
     assert any(label.startswith("Sở Tài chính: 5 nhiệm vụ quá hạn") for label in links)
 
@@ -195,6 +197,26 @@ def test_metric_page_shows_the_definition_and_freshness(demo: Config) -> None:
     assert "Cập nhật đúng hạn" in definition
 
 
+def test_metric_page_show_control_follows_the_language() -> None:
+    at = run("metric", metric="tasks_overdue_city", by="unit")
+    assert "Tất cả" in at.selectbox(key="show_vi").options
+    at.selectbox(key="show_vi").set_value("all").run()
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    show = at.selectbox(key="show_en")
+    assert "All" in show.options and "Tất cả" not in show.options
+    assert show.value == "all"  # the choice survives the switch
+
+
+def test_metric_page_warns_about_an_unknown_metric() -> None:
+    at = run("metric", metric="no_such_metric")
+    assert any("no_such_metric" in w.value for w in at.warning)
+    at = run("metric", metric="no_such_metric", lang="en")
+    assert any("There is no metric" in w.value for w in at.warning)
+    assert not run("metric", metric="tasks_total").warning
+
+
 def test_metric_page_breakdown_by_group_names_the_groups() -> None:
     at = run("metric", metric="tasks_total", by="group")
     labels = figure(at, 1)["data"][0]["y"]
@@ -229,7 +251,26 @@ def test_one_unit_page(demo: Config) -> None:
     assert sorted(found(at, CARD)) == sorted(by_unit)
     tables = [df.value for df in at.dataframe]
     datasets = next(t for t in tables if "Bộ dữ liệu" in t.columns)
-    assert len(datasets) == 5 and datasets["Chia sẻ dữ liệu"].str.contains("Từ chối").all()
+    assert len(datasets) == 5 and datasets["Kết nối"].str.contains("Từ chối").all()
+    assert (datasets["Đã chia sẻ"] == "Không").all()
+    assert "Chia sẻ dữ liệu" not in datasets.columns  # the connection is not the sharing
+
+
+def test_one_unit_page_answers_for_tasks_reports_service_and_data() -> None:
+    """Issue 5: one unit's tasks and overdue items, then its report timeliness and service
+    quality, then its databases (shared, and connected or not), then its other metrics."""
+    at = run("units", unit="so_tai_chinh")
+    subs = [s.value for s in at.subheader]
+    order = ["Nhiệm vụ được giao", "Báo cáo định kỳ", "Chất lượng phục vụ"]
+    order += ["Cơ sở dữ liệu của đơn vị", "Các chỉ số khác"]
+    assert [s for s in subs if s in order] == order
+    cards = found(at, CARD)
+    assert cards[:2] == ["reports_on_time_rate", "reports_with_figures_rate"]
+    overdue = at.dataframe[0].value
+    assert len(overdue) == 5 and len(overdue.columns) <= 5  # fits 1366 px
+    assert "Đơn vị chủ trì" not in overdue.columns
+    datasets = next(df.value for df in at.dataframe if "Bộ dữ liệu" in df.value.columns)
+    assert {"Đã chia sẻ", "Kết nối"} <= set(datasets.columns)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -248,6 +289,8 @@ def test_tasks_counts_match_the_metrics() -> None:
     assert total["Tổng"] == "569 · 30 quá hạn"
     groups = [e.label for e in at.expander]
     assert len(groups) == 7 and groups[0].startswith("1. ")
+    scope = "không theo bộ lọc tình trạng"
+    assert any(scope in c.value for c in at.caption)
 
 
 def test_tasks_filters_from_the_url() -> None:
@@ -271,7 +314,19 @@ def test_data_page_lists_every_source_and_the_closed_departments(demo: Config) -
     closed = html_with(at, "data-closed=")
     for unit in ("so_y_te", "so_cong_thuong", "so_tu_phap"):
         assert f'data-closed="{unit}"' in closed
-    assert len(at.get("plotly_chart")) == 1
+    # no source is late on the demo data: a sentence, not an empty lateness chart
+    assert len(at.get("plotly_chart")) == 0
+    assert "Không có nguồn nào chậm cập nhật" in [x.value for x in at.success]
+
+
+def test_no_lateness_chart_when_no_source_is_late() -> None:
+    frame = pl.DataFrame(
+        {"name": ["A", "B"], "source": ["a", "b"], "lateness_days": [None, 0.0]},
+        schema_overrides={"lateness_days": pl.Float64},
+    ).with_columns(status=pl.Series(["ok", "refused"]))
+    assert not service.any_late(frame)
+    assert service.any_late(frame.with_columns(lateness_days=pl.Series([None, 2.0])))
+    assert service.any_late(frame.with_columns(status=pl.Series(["failed", "ok"])))
 
 
 # --------------------------------------------------------------------------- robustness
@@ -372,6 +427,15 @@ def test_card_shows_value_target_status_delta_and_freshness() -> None:
     assert "r57-good" in html and "▼ −3 so với kỳ trước (tốt lên)" in html  # fewer overdue: good
     assert "Số liệu đến 13/11/2025" in html
     assert "data:image/svg+xml;base64," in html
+
+
+def test_short_target_says_expected_on_a_target_path() -> None:
+    on_path = _card(fmt="percent", value=0.79, target=1.0, expected=0.934)
+    assert components.short_target(on_path, "vi") == "cần đạt 93,4%"
+    assert components.short_target(on_path, "en") == "expected 93.4%"
+    final = _card(fmt="percent", value=0.79, target=0.95, expected=0.95)
+    assert components.short_target(final, "vi") == "mục tiêu 95,0%"
+    assert components.short_target(_card(target=None, expected=None), "vi") == ""
 
 
 def test_card_polarity_when_up_is_good() -> None:

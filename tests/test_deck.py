@@ -183,15 +183,14 @@ def test_the_deck_is_computed_with_one_request_for_the_cards_and_one_per_chart(
     yearly = calls[1]
     assert (yearly.grain, yearly.periods) == ("year", 2)
     assert set(yearly.metrics) == {
-        m for m in calls[0].metrics if deck_module.is_yearly(workspace.config.metrics[m])
+        m for m in calls[0].metrics if workspace.config.metrics[m].yearly
     }
 
 
 def test_yearly_metrics_are_those_defined_on_the_year_of_the_date(workspace: Workspace) -> None:
     metrics = workspace.config.metrics
-    assert deck_module.is_yearly(metrics["st_disbursement_rate"])
-    assert not deck_module.is_yearly(metrics["tasks_overdue_central"])
-    assert not deck_module.is_yearly(None)
+    assert metrics["st_disbursement_rate"].yearly
+    assert not metrics["tasks_overdue_central"].yearly
 
 
 def test_a_yearly_card_changes_against_the_previous_year(
