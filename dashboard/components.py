@@ -777,6 +777,11 @@ def dataset_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
     """A unit's databases: name, whether it is shared (what ``datasets_shared_rate`` counts),
     its connection to the city's platform (icon and word), API, last sync, reason."""
     name = "name_en" if lang == "en" else "name_vi"
+    reason = (
+        "refusal_reason_en"
+        if lang == "en" and "refusal_reason_en" in frame.columns
+        else "refusal_reason"
+    )
     yes, no = t("common.yes", lang), t("common.no", lang)
     rows = [
         {
@@ -787,7 +792,7 @@ def dataset_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
             t("data.last_updated", lang): fmtlib.datetime(r["last_sync"], lang)
             if r["last_sync"]
             else "",
-            t("data.reasons", lang): r["refusal_reason"] or "",
+            t("data.reasons", lang): r[reason] or "",
         }
         for r in frame.iter_rows(named=True)
     ]

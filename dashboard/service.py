@@ -377,6 +377,14 @@ def datasets(*, unit: str | None = None) -> pl.DataFrame:
     return frame if unit is None else frame.filter(pl.col("unit_id") == unit)
 
 
+def reason_column(lang: str) -> str:
+    """The register's refusal reasons in ``lang`` (English when the register has them)."""
+    names = datasets().columns
+    return (
+        "refusal_reason_en" if lang == "en" and "refusal_reason_en" in names else "refusal_reason"
+    )
+
+
 def sharing_by_department(lang: str) -> pl.DataFrame:
     """Per department: its databases connected, pending and refused, why, and the sources of
     ``sources.yaml`` it refuses to share; the departments that keep data closed first."""
@@ -386,7 +394,7 @@ def sharing_by_department(lang: str) -> pl.DataFrame:
         .agg(
             *((pl.col("status") == s).sum().alias(s) for s in ("connected", "pending", "refused")),
             pl.len().alias("total"),
-            pl.col("refusal_reason")
+            pl.col(reason_column(lang))
             .drop_nulls()
             .unique(maintain_order=True)
             .str.join("; ")

@@ -114,13 +114,31 @@ _DATASETS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_REASONS = [
-    "Dữ liệu chuyên ngành chứa thông tin cá nhân, chưa có quy chế chia sẻ",
-    "Hệ thống do Bộ chủ quản quản lý, Sở không có thẩm quyền chia sẻ",
-    "Chờ hướng dẫn của Bộ chủ quản về kết nối, chia sẻ dữ liệu",
-    "Lo ngại mất an toàn thông tin khi kết nối với nền tảng của Thành phố",
-    "Dữ liệu chưa được chuẩn hóa, chưa sẵn sàng chia sẻ",
-    "Chưa bố trí kinh phí xây dựng giao diện kết nối (API)",
+_REASONS = [  # (Vietnamese, English), as the register records them
+    (
+        "Dữ liệu chuyên ngành chứa thông tin cá nhân, chưa có quy chế chia sẻ",
+        "The data holds personal information; no sharing rules yet",
+    ),
+    (
+        "Hệ thống do Bộ chủ quản quản lý, Sở không có thẩm quyền chia sẻ",
+        "The system is run by the ministry; the department has no authority to share",
+    ),
+    (
+        "Chờ hướng dẫn của Bộ chủ quản về kết nối, chia sẻ dữ liệu",
+        "Waiting for the ministry's guidance on connection and sharing",
+    ),
+    (
+        "Lo ngại mất an toàn thông tin khi kết nối với nền tảng của Thành phố",
+        "Concerned about information security when connecting to the city's platform",
+    ),
+    (
+        "Dữ liệu chưa được chuẩn hóa, chưa sẵn sàng chia sẻ",
+        "The data is not yet standardised or ready to share",
+    ),
+    (
+        "Chưa bố trí kinh phí xây dựng giao diện kết nối (API)",
+        "No budget yet to build a connection interface (API)",
+    ),
 ]
 _CADENCE = ["daily", "weekly", "monthly"]
 
@@ -142,11 +160,18 @@ def build_datasets(seed: int) -> pl.DataFrame:
             }
             if unit in REFUSING:
                 status, shared, api, sync = "refused", False, False, None
-                reason = _REASONS[int(rng.integers(len(_REASONS)))]
+                reason, reason_en = _REASONS[int(rng.integers(len(_REASONS)))]
             elif rng.random() < 0.2:
-                status, shared, api, sync, reason = "pending", True, False, None, None
+                status, shared, api, sync, reason, reason_en = (
+                    "pending",
+                    True,
+                    False,
+                    None,
+                    None,
+                    None,
+                )
             else:
-                status, shared, api, reason = "connected", True, True, None
+                status, shared, api, reason, reason_en = "connected", True, True, None, None
                 cadence_days = {"daily": 1, "weekly": 7, "monthly": 30}[cadence]
                 # Most syncs are recent for their cadence; about one in seven has gone stale.
                 stale = rng.random() < 0.15
@@ -166,10 +191,12 @@ def build_datasets(seed: int) -> pl.DataFrame:
                     "last_sync": sync.strftime("%Y-%m-%d %H:%M:%S") if sync else None,
                     "status": status,
                     "refusal_reason": reason,
+                    "refusal_reason_en": reason_en,
                 }
             )
             rows.append(row)
-    return pl.DataFrame(rows, schema_overrides={"last_sync": pl.String, "refusal_reason": pl.String}).select(
+    text = {"last_sync": pl.String, "refusal_reason": pl.String, "refusal_reason_en": pl.String}
+    return pl.DataFrame(rows, schema_overrides=text).select(
         "dataset_id", "unit_id", "name_vi", "name_en", "shared", "api_connected", "last_sync",
-        "sync_cadence", "status", "refusal_reason",
+        "sync_cadence", "status", "refusal_reason", "refusal_reason_en",
     )  # fmt: skip

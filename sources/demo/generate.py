@@ -35,7 +35,7 @@ from sources.demo.writers import write_csv, write_excel, write_parquet, write_sq
 
 MARKER = ".complete"
 # Bumped whenever the generated tables change shape, so an older demo folder is generated again.
-VERSION = 2
+VERSION = 3
 # Everything generate() writes at the top of its folder; anything else there is not the demo's.
 OUTPUTS = frozenset({"r57.sqlite", "dossiers", "budget", "surveys.csv", "datasets.csv", MARKER})
 
