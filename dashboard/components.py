@@ -96,6 +96,9 @@ def _write_param(param: str, text: str | None) -> None:
         st.query_params[param] = text
 
 
+_KEPT = "kept."  # session keys holding each URL control's last value across pages
+
+
 def url_control(
     widget: Callable[..., Any],
     label: str,
@@ -136,10 +139,13 @@ def url_control(
     raw = st.query_params.get(param)
     value = parse(raw) if raw is not None else _INVALID
     if value is _INVALID:
-        value = st.session_state.get(key, default)
+        # A widget's own state is dropped on a page that does not draw it; the kept copy is not,
+        # so the Tasks filters are still there after a visit to the Overview.
+        value = st.session_state.get(key, st.session_state.get(_KEPT + key, default))
         if options is not None and value is not None and value not in options:
             value = default
     st.session_state[key] = value
+    st.session_state[_KEPT + key] = value
     _write_param(param, None if value is None else to_text(value))
 
     def sync() -> None:

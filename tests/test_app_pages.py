@@ -524,3 +524,15 @@ def test_scorecard_cells_are_clickable() -> None:
     assert list(layer.customdata) == ["a", "a", "b"]  # one marker per filled cell, the row's key
     assert list(layer.x) == ["M1", "M2", "M1"] and layer.marker.opacity == 0
     assert list(fig.layout.yaxis.range) == [1.5, -0.5]  # the grid is not padded by the markers
+
+
+def test_tasks_filters_survive_a_visit_to_another_page() -> None:
+    at = run("tasks", level="central", status="overdue")
+    for page in ("overview", "tasks"):
+        for name in ("level", "status"):  # the sidebar's links carry no page parameters
+            if name in at.query_params:
+                del at.query_params[name]
+        at.switch_page(f"dashboard/page_{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert "Đang hiển thị 12 nhiệm vụ" in [c.value for c in at.caption]
+    assert param(at, "level") == "central" and param(at, "status") == "overdue"
