@@ -359,6 +359,17 @@ def _presenter(deck: Deck, lang: Lang, now: Deck | None, shown_key: tuple[str, s
     show()
 
 
+def _figures(slide: DeckSlide, lang: Lang) -> None:
+    """A slide's cards as one line each, so the speaker sees the numbers about to be read."""
+    lines = []
+    for card in slide.cards:
+        text = brief.card_text(card, lang)
+        figure = text.error or " · ".join(p for p in (text.value, text.status, text.delta) if p)
+        lines.append(f"{text.title}: {figure}")
+    if lines:
+        st.text("\n".join(lines))
+
+
 def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
     """Current and next slide and the notes, following the slide the presenter shows."""
 
@@ -372,13 +383,16 @@ def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
         st.caption(t("present.now_showing", lang))
         with st.container(key="pc-notes-now"):
             st.text(pick(slide.title, lang))
+        _figures(slide, lang)
         st.caption(t("present.notes", lang))
         with st.container(key="pc-notes-text"):
             st.text(pick(slide.notes, lang) or t("present.no_notes", lang))
         st.caption(t("present.up_next", lang))
+        upcoming = deck.slides[index + 1] if index + 1 < total else None
         with st.container(key="pc-notes-next"):
-            upcoming = deck.slides[index + 1] if index + 1 < total else None
             st.text(pick(upcoming.title, lang) if upcoming else t("present.end_of_deck", lang))
+        if upcoming is not None:
+            _figures(upcoming, lang)
 
     follow()
 

@@ -128,6 +128,9 @@ def test_the_speaker_view_follows_the_shown_slide_with_its_notes(deck: Deck) -> 
     assert text_of(speaker, "pc-notes-now") == "Dữ liệu và hạ tầng"
     assert text_of(speaker, "pc-notes-text") == deck.slides[1].notes["vi"]
     assert text_of(speaker, "pc-notes-next") == "Nguồn lực"
+    figures = "\n".join(x.value for x in speaker.text)
+    assert "Cơ sở dữ liệu chưa được chia sẻ (từ chối): 13" in figures  # this slide's numbers
+    assert "Giải ngân chi thường xuyên KHCN: 47,0%" in figures  # and the next slide's
     assert not speaker.get("plotly_chart") and not speaker.button  # the notes, nothing to click
     presenter.button(key="pc-next").click().run()
     presenter.button(key="pc-next").click().run()
