@@ -9,7 +9,10 @@ overdue tasks first, and the register group by group (overdue first within each)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
 from dashboard import service
@@ -31,51 +34,34 @@ except ProjectError as exc:  # the register cannot be read: say why and where
 
 groups = service.task_groups(register, c.lang)
 leads = sorted(set(register["lead_unit"].to_list()), key=lambda u: service.unit_name(u, c.lang))
+
+
+def _filter(
+    column: DeltaGenerator,
+    label_key: str,
+    param: str,
+    options: list[str],
+    label: Callable[[str], str],
+) -> str | None:
+    """One "all or one value" filter, kept in the URL under ``param``."""
+    return ui.url_control(
+        column.selectbox,
+        t(label_key, c.lang),
+        param,
+        default=None,
+        options=options,
+        key=f"tasks_{param}",
+        index=None,
+        format_func=label,
+        placeholder=t("control.all", c.lang),
+    )
+
+
 a, b, d, e = st.columns(4)
-group = ui.url_control(
-    a.selectbox,
-    t("tasks.group", c.lang),
-    "group",
-    default=None,
-    options=list(groups),
-    key="tasks_group",
-    index=None,
-    format_func=lambda g: groups[g],
-    placeholder=t("control.all", c.lang),
-)
-level = ui.url_control(
-    b.selectbox,
-    t("tasks.level", c.lang),
-    "level",
-    default=None,
-    options=LEVELS,
-    key="tasks_level",
-    index=None,
-    format_func=lambda v: t(f"level.{v}", c.lang),
-    placeholder=t("control.all", c.lang),
-)
-lead = ui.url_control(
-    d.selectbox,
-    t("tasks.lead_unit", c.lang),
-    "unit",
-    default=None,
-    options=leads,
-    key="tasks_unit",
-    index=None,
-    format_func=lambda u: service.unit_name(u, c.lang),
-    placeholder=t("control.all", c.lang),
-)
-status = ui.url_control(
-    e.selectbox,
-    t("tasks.status", c.lang),
-    "status",
-    default=None,
-    options=STATUSES,
-    key="tasks_status",
-    index=None,
-    format_func=lambda s: t(f"task_status.{s}", c.lang),
-    placeholder=t("control.all", c.lang),
-)
+group = _filter(a, "tasks.group", "group", list(groups), lambda g: groups[g])
+level = _filter(b, "tasks.level", "level", LEVELS, lambda v: t(f"level.{v}", c.lang))
+lead = _filter(d, "tasks.lead_unit", "unit", leads, lambda u: service.unit_name(u, c.lang))
+status = _filter(e, "tasks.status", "status", STATUSES, lambda s: t(f"task_status.{s}", c.lang))
 
 filters = [(k, v) for k, v in (("group", group), ("level", level), ("unit", lead)) if v is not None]
 res = service.results(

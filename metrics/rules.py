@@ -171,37 +171,17 @@ def _formula_location(metric: Metric, field: str, error: FormulaError) -> Locati
 
 
 def unit_references(config: Config) -> Iterator[Problem]:
+    """Parents, source owners and metric owners must be units of units.yaml."""
     units = set(config.units)
-    for unit in config.units.values():
-        if unit.parent and unit.parent not in units:
+    named = [(u, "parent", "unit", u.parent) for u in config.units.values()]
+    named += [(s, "owner", "source", s.owner) for s in config.sources.values()]
+    named += [(m, "owner", "metric", m.owner) for m in config.metrics.values()]
+    for obj, field, kind, name in named:
+        if name and name not in units:
             yield _problem(
-                "rule.unknown_unit",
-                unit,
-                "parent",
-                "unit",
-                name=unit.parent,
-                suggestion=did_you_mean(unit.parent, units),
-            )
-    for source in config.sources.values():
-        if source.owner not in units:
-            yield _problem(
-                "rule.unknown_unit",
-                source,
-                "owner",
-                "source",
-                name=source.owner,
-                suggestion=did_you_mean(source.owner, units),
-            )
-    for metric in config.metrics.values():
-        if metric.owner and metric.owner not in units:
-            yield _problem(
-                "rule.unknown_unit",
-                metric,
-                "owner",
-                "metric",
-                name=metric.owner,
-                suggestion=did_you_mean(metric.owner, units),
-            )
+                "rule.unknown_unit", obj, field, kind, name=name,
+                suggestion=did_you_mean(name, units),
+            )  # fmt: skip
 
 
 # Which reading options and fields apply to which built-in kinds (a kind added later is not checked).

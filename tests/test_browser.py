@@ -11,12 +11,7 @@ available). Without it the tests are skipped, except in CI, where that is a fail
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -24,6 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from metrics.config import load_config
+from tests.browser_support import CHROMIUM_ARGS, READY, chromium, require, running_app
 from tests.test_app_pages import demo_copy
 
 try:
@@ -33,19 +29,6 @@ except ImportError:  # reported by the ``browser`` fixture: a skip here, a failu
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-READY = (
-    "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
-)
 SCREEN = {"width": 1366, "height": 768}
 PAGES = [  # (screenshot name, path, heading)
     ("overview", "/", "Tổng quan"),
@@ -57,18 +40,6 @@ PAGES = [  # (screenshot name, path, heading)
 ]
 
 
-def _require(what: str, why: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI: {why}")
-    pytest.skip(f"{what} is not available ({why}); install it to run the browser tests")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def demo_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return demo_copy(tmp_path_factory.mktemp("browser"))
@@ -77,54 +48,20 @@ def demo_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(demo_config: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free loopback port, on the demo configuration; stopped after the module."""
-    if not CHROMIUM.exists():
-        _require("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-    ]  # fmt: skip
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env={**os.environ, "KPI_CONFIG": str(demo_config)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start in 60 s:\n{log_path.read_text()}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    chromium()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    with running_app({"KPI_CONFIG": str(demo_config)}, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[Browser]:
     if sync_playwright is None:
-        _require("Playwright", "the playwright package is not installed")
+        require("Playwright", "the playwright package is not installed")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

@@ -7,26 +7,16 @@ person to look at.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHROMIUM_ARGS, READY, chromium, running_app
 from tests.conftest import REPO
 
 BOARD = "conference-2025-11-14"
 TITLES = ["Kỷ cương thực thi", "Dữ liệu và hạ tầng", "Nguồn lực", "Chất lượng phục vụ"]
 SHOTS = REPO / "artifacts" / "screenshots"
-READY = (
-    "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
-)
 TITLE = ".st-key-pc-title [data-testid=stText]"
 MAIN_NUMBER = "[class*=st-key-pc-value-] [data-testid=stText]"
 CHROME = [
@@ -38,72 +28,16 @@ CHROME = [
     "[data-testid=stSidebarCollapsedControl]",
     "[data-testid=stStatusWidget]",
 ]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str:
-    path = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is required in CI but missing ({path})")
-        pytest.skip(f"needs Chromium at {path} (apt-get install chromium)")
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app, started the way a user starts it, with its own snapshot store."""
-    _chromium()
+    chromium()
     folder = tmp_path_factory.mktemp("app")
-    port = _free_port()
-    env = {**os.environ, "KPI_STORE_URL": f"sqlite:///{folder / 'store.sqlite'}"}
-    log = (folder / "streamlit.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the app did not start:\n" + (folder / "streamlit.log").read_text())
-            time.sleep(0.3)
+    env = {"KPI_STORE_URL": f"sqlite:///{folder / 'store.sqlite'}"}
+    with running_app(env, folder / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +45,9 @@ def browser(app_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 def settle(page) -> None:
