@@ -16,10 +16,10 @@ from typing import Protocol
 
 import polars as pl
 
+from metrics.compile import CompiledMetric
 from metrics.config import Config
 from metrics.formula import PERIOD_COLUMNS, metric_column
 from metrics.periods import Period, periods_frame, periods_to, same_days_before, start_expr
-from metrics.rules import CompiledMetric
 from metrics.spec import Grain, Metric
 from metrics.status import rollup_frame, status_expr
 from sources.problems import Problem, ProjectError, did_you_mean, register_messages
@@ -290,8 +290,7 @@ class _Run:
 
     def source_frame(self, batch: _Batch) -> pl.LazyFrame:
         """The batch's source; a period filter is pushed down only to the source's own time column."""
-        spec = self.config.sources[batch.source]
-        if batch.time is not None and batch.time == spec.time_column:
+        if batch.time is not None and batch.time == self.catalog.time_column(batch.source):
             return self.catalog.frame(
                 batch.source, since=self.periods[0].start, until=self.request.as_of
             )

@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from sources import contract
-from sources.connectors import Kind, ReadContext, first_line, kind_for
 from sources.errors import SourceError
 from sources.health import SourceHealth, lateness
+from sources.kinds import Kind, ReadContext, first_line, kind_for
 from sources.paths import DataFile
 from sources.problems import Problem, did_you_mean, register_messages
 from sources.spec import SourceSpec
@@ -151,6 +151,12 @@ class Catalog:
             raise entry.error
         assert entry.frame is not None
         return entry.frame
+
+    def time_column(self, source_id: str) -> str | None:
+        """The column ``since``/``until`` are pushed down on, if the source's kind has one."""
+        spec = self._spec(source_id)
+        kind = kind_for(spec)
+        return kind.time_column(spec) if kind.pushdown(spec) else None
 
     def fingerprint(self, source_id: str) -> str:
         """Changes when the source's data may have changed; results caches key on it."""
@@ -404,7 +410,10 @@ class Catalog:
                 checked, result, size = rows.lazy(), kept.lazy(), kept.estimated_size()
             else:
                 result = contract.guarded(
-                    checked, spec, kind.extra_columns(spec), kind.stored_as_declared(spec, ctx)
+                    checked,
+                    spec,
+                    kind.extra_columns(spec),
+                    kind.stored_as_declared(spec, ctx),
                 )
             row = contract.summary(checked, spec).collect(engine="streaming").row(0, named=True)
         except SourceError as exc:

@@ -34,7 +34,8 @@ ID = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 COLUMN_TYPES = ("str", "int", "float", "bool", "date", "datetime")
 # Names a formula reads as something else, so a column by that name could never be reached.
 FORMULA_WORDS = frozenset({"as_of", "period_start", "period_end", "true", "false", "null"})
-_COLUMN_TYPE = re.compile(r"^(str|int|float|bool|date|datetime)(\?)?$")
+COLUMN_TYPE_TEXT = r"^(str|int|float|bool|date|datetime)(\?)?$"  # e.g. "date?"
+_COLUMN_TYPE = re.compile(COLUMN_TYPE_TEXT)
 
 
 class ColumnType(Spec):
@@ -76,29 +77,28 @@ class Sharing(Spec):
 
 
 class ReadOptions(Spec):
-    """Per-source reading options; only those that apply to the source's kind may be set."""
+    """Reading options every kind accepts; a kind's own options model adds to them.
 
-    delimiter: str | None = Field(default=None, min_length=1, max_length=1)
-    encoding: Literal["utf8", "utf8-lossy", "windows-1258", "latin1"] | None = None
-    sheet: str | None = None  # Excel: a sheet name, or "*" for every sheet
+    Dates and datetimes written as text are parsed with these formats whatever the kind.
+    """
+
     date_format: str | None = None  # strptime format for text dates, e.g. "%d/%m/%Y"
     datetime_format: str | None = None
-    json_lines: StrictBool | None = None  # JSON: newline-delimited records
 
 
 class SourceSpec(Spec):
-    """One connected source: where it lives, what columns it promises, who owns it."""
+    """One connected source: what columns it promises, who owns it, how fresh it must be.
+
+    Where the source lives and how it is read belong to its kind: each kind in ``sources.kinds``
+    extends this model with its own fields and ``options`` (unknown keys rejected), and the
+    loader validates a definition with the model of the kind it names.
+    """
 
     id: ID
     title: LocalText
     description: LocalText | None = None
     owner: str
     kind: str
-    path: str | None = None  # a file or glob under the data root (files; a SQLite file for sql)
-    url: str | None = None  # sql: a SQLAlchemy URL; secrets as ${ENV_VAR}
-    table: str | None = None
-    query: str | None = None
-    time_column: str | None = None  # sql: a column a period filter may be pushed down on
     columns: dict[str, ColumnType] = Field(min_length=1)
     unit_columns: tuple[str, ...] = ()
     freshness: Freshness = Freshness()
@@ -116,9 +116,3 @@ class SourceSpec(Spec):
             if name in FORMULA_WORDS:
                 raise invalid("source.column_reserved", name=name)
         return columns
-
-
-class SourcesFile(Spec):
-    """The shape of ``config/sources.yaml``."""
-
-    sources: tuple[SourceSpec, ...] = ()

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from sources.catalog import Catalog
 from sources.errors import SourceError
+from sources.kinds import KINDS, FileSource
 from sources.problems import Lang
 from sources.spec import SourceSpec
 
@@ -17,7 +18,11 @@ AS_OF = dt.date(2025, 11, 14)
 
 
 def source(id: str = "s", **fields: Any) -> SourceSpec:
-    """A source definition with defaults for what a test does not care about."""
+    """A source definition with defaults for what a test does not care about.
+
+    Validated with its kind's model, as the loader does; an unregistered kind is taken as a
+    file source, so that tests can reach the catalogue's own refusal of it.
+    """
     data: dict[str, Any] = {
         "id": id,
         "title": {"vi": "Nguồn", "en": "Source"},
@@ -26,7 +31,8 @@ def source(id: str = "s", **fields: Any) -> SourceSpec:
     data.update(fields)
     data.setdefault("kind", "csv")
     data.setdefault("columns", {"unit": "str", "score": "int"})
-    return SourceSpec.model_validate(data)
+    kind = KINDS.get(data["kind"])
+    return (kind.spec if kind else FileSource).model_validate(data)
 
 
 def catalog(root: Path, *specs: SourceSpec, **options: Any) -> Catalog:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.config import Config, load_config
+from metrics.config import Config
+from metrics.loader import load_config
 
 SETTINGS = """\
 title: Thử nghiệm
@@ -60,9 +61,17 @@ def config_from(root: Path, **texts: str) -> Config:
 class FrameCatalog:
     """A catalogue of literal frames; a frame that is an exception is raised when asked for."""
 
-    def __init__(self, frames: dict[str, pl.DataFrame | Exception]):
+    def __init__(
+        self,
+        frames: dict[str, pl.DataFrame | Exception],
+        time_columns: dict[str, str] | None = None,
+    ):
         self.frames = frames
+        self.time_columns = time_columns or {}  # source -> the column a period is pushed down on
         self.calls: list[tuple[str, dt.date | None, dt.date | None]] = []
+
+    def time_column(self, source_id: str) -> str | None:
+        return self.time_columns.get(source_id)
 
     def frame(self, source_id: str, *, since=None, until=None) -> pl.LazyFrame:
         self.calls.append((source_id, since, until))

@@ -13,8 +13,10 @@ import polars as pl
 import pytest
 
 from sources import catalog as catalog_module
-from sources.connectors import CsvKind, FileKind, ParquetKind, ReadContext
 from sources.errors import SourceError
+from sources.kinds import FileKind, ReadContext
+from sources.kinds.csv import CsvKind
+from sources.kinds.parquet import ParquetKind
 from sources.paths import DataFile
 from sources.spec import SourceSpec
 from tests.sources_support import catalog, lines, source

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from sources.connectors import KINDS, FileKind, ReadContext, register_kind
 from sources.errors import SourceError
+from sources.kinds import KINDS, FileKind, ReadContext, parse_source, register_kind
 from sources.paths import DataFile
 from sources.spec import SourceSpec
 from tests.sources_support import catalog, lines, source, write_workbook
@@ -280,9 +280,10 @@ def test_unknown_kind_suggests_the_close_one(root: Path) -> None:
     ]
 
 
-def test_file_kind_without_a_path(root: Path) -> None:
-    with pytest.raises(SourceError) as caught:
-        catalog(root, source()).frame("s")
-    assert lines(caught.value) == [
-        "error: source 's': a 'csv' source needs 'path' (a file or pattern under the data folder)"
+def test_file_kind_without_a_path() -> None:
+    raw = {"id": "s", "title": "S", "owner": "u", "kind": "csv", "columns": {"a": "str"}}
+    spec, problems = parse_source(raw, file="sources.yaml")
+    assert spec is None
+    assert [p.render("en") for p in problems] == [
+        "sources.yaml: error: source 's': missing required field 'path'"
     ]

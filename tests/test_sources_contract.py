@@ -342,7 +342,7 @@ def test_a_parquet_file_swapped_after_its_check_fails_loudly(root: Path) -> None
 
 
 def test_a_guarded_scan_fails_on_an_empty_required_value() -> None:
-    spec = source(columns={"unit": "str", "score": "int?"})
+    spec = source(path="a.csv", columns={"unit": "str", "score": "int?"})
     raw = pl.LazyFrame({"_row": [1, 2], "unit": ["a", None], "score": [1, None]})
     checked = contract.conform(raw, spec, None, timezone="Asia/Ho_Chi_Minh")
     assert contract.guarded(checked, spec).select("score").collect()["score"].to_list() == [1, None]

@@ -18,8 +18,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from sources.connectors import ReadContext, SqlKind
 from sources.errors import SourceError
+from sources.kinds import ReadContext, parse_source
+from sources.kinds.sql import SqlKind
 from sources.spec import SourceSpec
 from tests.conftest import needs_server
 from tests.sources_support import catalog, lines, source
@@ -394,9 +395,15 @@ def test_sqlite_file_change_is_a_new_read(root: Path, sqlite_db: Path, scans: li
 def test_sql_definition_problems(
     root: Path, sqlite_db: Path, fields: dict[str, str], expected: str
 ) -> None:
-    with pytest.raises(SourceError) as caught:
-        catalog(root, source("tasks", kind="sql", columns={"id": "int"}, **fields)).frame("tasks")
-    assert lines(caught.value) == [expected]
+    """Found where they can be first: by the kind's model when loading, else when reading."""
+    raw = {"id": "tasks", "title": "T", "owner": "u", "kind": "sql", "columns": {"id": "int"}}
+    spec, problems = parse_source({**raw, **fields}, file="sources.yaml")
+    found = [problem.render("en").removeprefix("sources.yaml: ") for problem in problems]
+    if spec is not None:
+        with pytest.raises(SourceError) as caught:
+            catalog(root, spec).frame("tasks")
+        found = lines(caught.value)
+    assert found == [expected]
 
 
 def test_missing_environment_variable_is_named(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
