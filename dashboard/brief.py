@@ -882,7 +882,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if kind not in ("pptx", "pdf"):
         parser.error("--out must end in .pptx or .pdf")
     try:
-        workspace = open_workspace(args.config)
+        workspace = open_workspace(args.config, generate_demo=True)
     except ProjectError as exc:
         print(exc.render("en"), file=sys.stderr)
         return 2

@@ -31,7 +31,8 @@ from metrics import fmt as fmtlib
 from metrics.config import Config
 from metrics.engine import Request, Results, compute
 from metrics.spec import Metric
-from metrics.workspace import Workspace, default_config_dir, open_workspace
+from metrics.workspace import Workspace, open_workspace
+from sources import layout
 from sources.health import SourceHealth
 from sources.problems import Problem, ProjectError
 
@@ -73,7 +74,7 @@ def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 def _open(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
     """One workspace per configuration state; its catalogue keeps the sources it has read."""
     del stamp  # part of the cache key only
-    return open_workspace(folder)
+    return open_workspace(folder, generate_demo=True)  # the app's first start writes the demo
 
 
 _STAMP_TTL = 1.0  # seconds: an edited YAML file is noticed within this time
@@ -96,7 +97,7 @@ def workspace() -> Workspace:
 
     Raises ``ConfigError`` when the configuration cannot be used at all (no valid settings).
     """
-    folder = default_config_dir().resolve()
+    folder = layout.default_config_dir().resolve()
     return _open(str(folder), _recent_stamp(folder))
 
 

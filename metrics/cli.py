@@ -16,12 +16,14 @@ from typing import TextIO
 import polars as pl
 
 from metrics import fmt
-from metrics.config import Config, load_config
+from metrics.config import Config
 from metrics.engine import MAX_PERIODS, Request, Results, compute
+from metrics.loader import load_config
 from metrics.schema import metric_file_schema
 from metrics.spec import GRAINS
 from metrics.status import STATUS_LABELS
-from metrics.workspace import default_config_dir, open_workspace
+from metrics.workspace import open_workspace
+from sources.layout import default_config_dir
 from sources.problems import ConfigError, Problem, did_you_mean
 
 _HEAD = {
@@ -189,7 +191,7 @@ def _table(results: Results, config: Config, lang: str, grain: str) -> str:
 
 def _compute(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        workspace = open_workspace(args.config)
+        workspace = open_workspace(args.config, generate_demo=True)
     except ConfigError as exc:
         sys.stderr.write(exc.render(_lang(args, None)) + "\n")
         return 1

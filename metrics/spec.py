@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from sources.loader import DataSettings
 from sources.problems import register_messages
 from sources.spec import ID
-from sources.specbase import LocalText, Spec, TimeZoneName, invalid
+from sources.specbase import LocalText, Spec, invalid
 
 register_messages(
     {
@@ -85,17 +86,12 @@ class Theme(Spec):
     rollup: Literal["worst", "majority", "weighted"] = "worst"
 
 
-class Settings(Spec):
-    """``config/settings.yaml``."""
+class Settings(DataSettings):
+    """``config/settings.yaml``: the data settings ``sources`` reads, and the dashboard's own."""
 
     title: LocalText
-    language: Literal["vi", "en"] = "vi"
-    timezone: TimeZoneName = "Asia/Ho_Chi_Minh"
-    as_of: Literal["today"] | dt.date = "today"
-    data_root: str = "data"  # relative to the config folder
     store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
     state_dir: str = "state"  # relative to the config folder
-    demo: StrictBool = False  # generate the demo data into data_root when it is missing
     themes: tuple[Theme, ...] = Field(min_length=1)
 
 
@@ -106,10 +102,6 @@ class Unit(Spec):
     name: LocalText
     kind: Literal["city", "department", "agency", "ward", "commune", "other"]
     parent: str | None = None
-
-
-class UnitsFile(Spec):
-    units: tuple[Unit, ...] = ()
 
 
 class PathStart(Spec):

@@ -1,20 +1,20 @@
 """One place that turns a configuration folder into something to compute with.
 
-The CLI and the dashboard both need the same three things: the validated configuration, a catalogue
-of its sources, and (for the embedded demo) the demo data generated on first use. Doing it here
-keeps them from drifting apart.
+The CLI and the dashboard both need the same things: the validated configuration and a catalogue
+of its sources. Generating the embedded demo's data is a separate, explicit step that the entry
+points ask for (``generate_demo=True``: the app at first start, the CLIs); reading never writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from metrics.config import Config, load_config
+from metrics.config import Config
+from metrics.loader import load_config
 from sources.catalog import Catalog
+from sources.layout import default_config_dir
 from sources.problems import ConfigError, Problem, register_messages
 
 register_messages(
@@ -28,13 +28,6 @@ register_messages(
     }
 )
 
-REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
-
-
-def default_config_dir() -> Path:
-    """``KPI_CONFIG`` when set, else the repository's own ``config/``."""
-    return Path(os.environ.get("KPI_CONFIG") or REPO_CONFIG)
-
 
 @dataclass
 class Workspace:
@@ -43,10 +36,7 @@ class Workspace:
 
     def default_as_of(self) -> dt.date:
         """The settings' as-of date; ``today`` is today in the configured time zone."""
-        as_of = self.config.settings.as_of
-        if isinstance(as_of, dt.date):
-            return as_of
-        return dt.datetime.now(ZoneInfo(self.config.settings.timezone)).date()
+        return self.config.settings.as_of_date()
 
 
 def ensure_demo_data(config: Config) -> bool:
@@ -80,8 +70,14 @@ def ensure_demo_data(config: Config) -> bool:
     return True
 
 
-def open_workspace(folder: Path | str | None = None) -> Workspace:
+def open_workspace(folder: Path | str | None = None, *, generate_demo: bool = False) -> Workspace:
+    """The configuration and its catalogue; with ``generate_demo``, the demo data first.
+
+    Only an entry point passes ``generate_demo`` (see the module): the demo's data is written
+    when the settings ask for it (``demo: true``) and it is missing or out of date.
+    """
     config = load_config(Path(folder) if folder else default_config_dir())
-    ensure_demo_data(config)
+    if generate_demo:
+        ensure_demo_data(config)
     catalog = Catalog(config.sources, config.data_root, timezone=config.settings.timezone)
     return Workspace(config, catalog)

@@ -3,11 +3,12 @@
     python -m sources check   [--config DIR] [--format table|json] [--as-of YYYY-MM-DD]
     python -m sources preview SOURCE [--config DIR] [--rows N]
     python -m sources demo    [--config DIR] [--out DIR] [--scale X] [--seed N]
+    python -m sources schema  # JSON Schema of sources.yaml (docs/sources.schema.json)
 
 Every command takes ``--lang vi|en`` (default: the settings' language, else Vietnamese). The
-configuration folder is read through ``sources`` alone (this layer may not import ``metrics``):
-the few settings it needs, and ``sources.yaml`` source by source, so one broken definition costs
-only that source. ``check`` exits with 1 when a source failed or a definition is invalid; a
+configuration folder is read by ``sources.loader`` (this layer may not import ``metrics``): the
+data settings, and ``sources.yaml`` source by source, so one broken definition costs only that
+source. ``check`` exits with 1 when a source failed or a definition is invalid; a
 department that refuses to share is reported but is not a failure.
 """
 
@@ -19,35 +20,20 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import polars as pl
-from pydantic import ConfigDict
 
-from sources.catalog import Catalog, SourceError
+from sources.catalog import SourceError
 from sources.health import STATUSES, SourceHealth
+from sources.layout import default_config_dir
+from sources.loader import SourceConfig, load_sources
 from sources.paths import display
-from sources.problems import (
-    ConfigError,
-    Lang,
-    Location,
-    Problem,
-    message,
-    register_messages,
-)
-from sources.spec import SourceSpec
-from sources.specbase import Spec, TimeZoneName, parse_model
-from sources.yamlload import YList, load
+from sources.problems import ConfigError, Lang, message, register_messages
+from sources.schema import sources_file_schema
 
 register_messages(
     {
-        "cli.duplicate_source": {
-            "vi": "nguồn '{source}' được khai báo hai lần (lần đầu ở dòng {line})",
-            "en": "source '{source}' is defined twice (first at line {line})",
-        },
         "cli.heading": {
             "vi": "Nguồn dữ liệu, tính đến {day} (thư mục dữ liệu: {root})",
             "en": "Data sources as of {day} (data folder: {root})",
@@ -73,102 +59,6 @@ register_messages(
         },
     }
 )
-
-REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
-SETTINGS_FILE = "settings.yaml"
-SOURCES_FILE = "sources.yaml"
-
-
-class SourceSettings(Spec):
-    """The part of ``settings.yaml`` this layer needs; the rest belongs to ``metrics``."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
-
-    language: Literal["vi", "en"] = "vi"
-    timezone: TimeZoneName = "Asia/Ho_Chi_Minh"
-    as_of: Literal["today"] | dt.date = "today"
-    data_root: str = "data"  # relative to the configuration folder
-
-
-class _SourcesFile(Spec):
-    """The top of ``sources.yaml``; each item is validated on its own afterwards."""
-
-    sources: list[Any] | None = None
-
-
-@dataclass
-class SourceConfig:
-    """What the CLI read from a configuration folder, and every problem found on the way."""
-
-    folder: Path
-    settings: SourceSettings
-    sources: dict[str, SourceSpec] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def data_root(self) -> Path:
-        return (self.folder / self.settings.data_root).resolve()
-
-    def today(self) -> dt.date:
-        if isinstance(self.settings.as_of, dt.date):
-            return self.settings.as_of
-        return dt.datetime.now(ZoneInfo(self.settings.timezone)).date()
-
-    def catalog(self) -> Catalog:
-        """The sources' catalogue, reading file times and aware datetimes in the city's zone."""
-        return Catalog(self.sources, self.data_root, timezone=self.settings.timezone)
-
-
-def load_settings(folder: Path) -> SourceSettings:
-    """Read ``settings.yaml``; raise ``ConfigError`` when it is unreadable or invalid."""
-    path = folder / SETTINGS_FILE
-    shown = display(path)
-    settings, problems = parse_model(
-        SourceSettings, load(path, shown), file=shown, subject_kind="settings"
-    )
-    if settings is None:
-        raise ConfigError(problems)
-    return settings
-
-
-def load_sources(folder: Path) -> SourceConfig:
-    """Read the settings and every valid source of ``sources.yaml``, keeping the problems."""
-    config = SourceConfig(folder, load_settings(folder))
-    path = folder / SOURCES_FILE
-    shown = display(path)
-    try:
-        data = load(path, shown)
-    except ConfigError as exc:
-        config.problems.extend(exc.problems)
-        return config
-    top, problems = parse_model(_SourcesFile, data, file=shown)
-    config.problems.extend(problems)
-    items = data["sources"] if top is not None and isinstance(data.get("sources"), YList) else []
-    for index, raw in enumerate(items):
-        spec, found = parse_model(
-            SourceSpec,
-            raw,
-            file=shown,
-            path=("sources", index),
-            root=data,
-            subject_kind="source",
-        )
-        config.problems.extend(found)
-        if spec is None:
-            continue
-        first = config.sources.get(spec.id)
-        if first is not None:
-            line = first.loc.line if first.loc else 0
-            config.problems.append(
-                Problem(
-                    "cli.duplicate_source",
-                    {"source": spec.id, "line": line},
-                    spec.loc or Location(shown),
-                )
-            )
-            continue
-        config.sources[spec.id] = spec
-    return config
 
 
 def _count(value: int | None, lang: Lang) -> str:
@@ -206,7 +96,7 @@ def health_table(health: list[SourceHealth], lang: Lang) -> str:
 
 
 def _check(args: argparse.Namespace, config: SourceConfig, lang: Lang) -> int:
-    today = args.as_of or config.today()
+    today = args.as_of or config.settings.as_of_date()
     health = config.catalog().health(today)
     failed = any(item.status == "failed" for item in health)
     config_errors = any(problem.level == "error" for problem in config.problems)
@@ -239,7 +129,10 @@ def _preview(args: argparse.Namespace, config: SourceConfig, lang: Lang) -> int:
     except SourceError as exc:
         print("\n".join(p.render(lang) for p in [*own, *exc.problems]))
         return 1
-    except (pl.exceptions.PolarsError, OSError) as exc:  # a file changed since its check
+    except (
+        pl.exceptions.PolarsError,
+        OSError,
+    ) as exc:  # a file changed since its check
         print("\n".join([*(p.render(lang) for p in own), str(exc).strip()]))
         return 1
     print(message("cli.preview", lang, source=args.source, shown=frame.height))
@@ -252,7 +145,7 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
     # The generator is heavy and only this command needs it.
     from sources.demo import generate
 
-    out = args.out or (args.config / load_settings(args.config).data_root).resolve()
+    out = args.out or load_sources(args.config).data_root
     counts = generate(out, scale=args.scale, seed=args.seed)
     width = max((len(name) for name in counts), default=0)
     for name, rows in counts.items():
@@ -266,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--config",
         type=Path,
-        default=REPO_CONFIG,
+        default=default_config_dir(),
         help="configuration folder (default: config/)",
     )
     common.add_argument("--lang", choices=("vi", "en"), help="language of the output")
@@ -289,11 +182,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, help="output folder (default: the data folder)")
     demo.add_argument("--scale", type=float, default=1.0)
     demo.add_argument("--seed", type=int, default=57)
+    commands.add_parser("schema", help="JSON Schema of sources.yaml, from the kinds")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "schema":
+        print(json.dumps(sources_file_schema(), ensure_ascii=False, indent=2))
+        return 0
     lang: Lang = args.lang or "vi"
     try:
         if args.command == "demo":

@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from metrics.config import load_config
 from metrics.engine import Request, compute
+from metrics.loader import load_config
 from sources.catalog import Catalog
 from sources.demo import generate
 

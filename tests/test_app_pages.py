@@ -22,7 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, components, service
 from dashboard.service import Card, CardError, Freshness
-from metrics.config import Config, load_config
+from metrics.config import Config
+from metrics.loader import load_config
 from metrics.workspace import open_workspace
 from sources.problems import Location, Problem
 
@@ -40,7 +41,7 @@ def demo_copy(root: Path) -> Path:
     configuration and on demo data made by the current generator, whatever is in ``data/``."""
     folder = root / "config"
     shutil.copytree(REPO / "config", folder)
-    open_workspace(folder)
+    open_workspace(folder, generate_demo=True)
     return folder
 
 

@@ -33,7 +33,7 @@ def chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def workspace() -> Workspace:
-    return open_workspace(REPO / "config")
+    return open_workspace(REPO / "config", generate_demo=True)
 
 
 @pytest.fixture(scope="module")

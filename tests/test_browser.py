@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from metrics.config import load_config
+from metrics.loader import load_config
 from tests.browser_support import CHROMIUM_ARGS, READY, chromium, require, running_app
 from tests.test_app_pages import demo_copy
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from metrics.cli import main
-from metrics.config import load_config
+from metrics.loader import load_config
 from metrics.workspace import ensure_demo_data
 from sources.problems import ConfigError
 from tests.conftest import REPO

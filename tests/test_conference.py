@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from metrics.config import load_config
 from metrics.engine import Request, Results, compute
+from metrics.loader import load_config
 from sources.catalog import Catalog
 from sources.demo import generate
 from tests.conftest import REPO

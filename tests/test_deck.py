@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 import metrics.deck as deck_module
-from metrics.config import load_config
 from metrics.deck import Deck, compute_deck, deck_from_snapshot, publish_deck
 from metrics.engine import Request, compute
+from metrics.loader import load_config
 from metrics.store import Store
 from metrics.workspace import Workspace, open_workspace
 from tests.conftest import REPO
@@ -111,7 +111,7 @@ def test_a_bad_chart_spec_is_an_error_with_file_and_line(tmp_path, monkeypatch, 
 
 @pytest.fixture(scope="module")
 def workspace() -> Workspace:
-    return open_workspace(REPO / "config")
+    return open_workspace(REPO / "config", generate_demo=True)
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_a_unit_slide_filters_its_figures_and_a_broken_card_costs_only_itself(
         "    chart: {metric: datasets_shared_rate, kind: breakdown, by: unit}\n",
         encoding="utf-8",
     )
-    workspace = open_workspace(demo_copy)
+    workspace = open_workspace(demo_copy, generate_demo=True)
     board = workspace.config.boards["unit-deck"]
     deck = compute_deck(workspace.config, workspace.catalog, board, as_of_default=AS_OF)
     slide = deck.slides[0]

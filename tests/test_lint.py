@@ -43,23 +43,5 @@ def test_no_code_execution_or_polars_sql_anywhere():
     assert not hits, hits
 
 
-def test_metrics_and_sources_never_import_streamlit():
-    for path in CODE:
-        if path.parts[len(REPO.parts)] in ("metrics", "sources"):
-            assert not re.search(
-                r"^\s*(from|import) streamlit\b", path.read_text(encoding="utf-8"), re.M
-            ), path
-
-
-def test_imports_flow_one_way():
-    for path in CODE:
-        text = path.read_text(encoding="utf-8")
-        top = path.parts[len(REPO.parts)]
-        if top == "sources":
-            assert not re.search(r"^\s*(from|import) (metrics|dashboard)\b", text, re.M), path
-        if top == "metrics":
-            assert not re.search(r"^\s*(from|import) dashboard\b", text, re.M), path
-
-
 def test_python_is_3_11_or_newer():
     assert sys.version_info >= (3, 11)

@@ -26,7 +26,7 @@ def store_url(tmp_path, monkeypatch) -> str:
 
 @pytest.fixture(scope="module")
 def deck() -> Deck:
-    workspace = open_workspace(REPO / "config")
+    workspace = open_workspace(REPO / "config", generate_demo=True)
     board = workspace.config.boards[BOARD]
     return compute_deck(
         workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()

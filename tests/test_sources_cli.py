@@ -210,7 +210,9 @@ def test_invalid_definitions_are_one_line_problems(
     yaml_file = config / "sources.yaml"
     assert f"{yaml_file}:9:5: error: source 'tasks': missing required field 'columns'" in out
     assert (f"{yaml_file}:15:5: error: source 'tasks': field 'colums' is not allowed here") in out
-    assert f"{yaml_file}:39:5: error: source 'surveys' is defined twice (first at line 2)" in out
+    assert (
+        f"{yaml_file}:39:5: error: source 'surveys': id 'surveys' is already used at {yaml_file}:2:5"
+    ) in out
     assert "4 sources:" in out  # the broken definitions are left out, the rest checked
 
 

@@ -1,0 +1,31 @@
+"""The shape of a configuration folder: the one place that knows which file holds what.
+
+Every command and the app read a folder of this shape (``--config DIR``, ``KPI_CONFIG``)::
+
+    settings.yaml   units.yaml   sources.yaml   metrics/*.yaml   boards/*.yaml
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+SETTINGS_FILE = "settings.yaml"
+UNITS_FILE = "units.yaml"
+SOURCES_FILE = "sources.yaml"
+METRICS_DIR = "metrics"
+BOARDS_DIR = "boards"
+
+
+def default_config_dir() -> Path:
+    """``KPI_CONFIG`` when set, else the repository's own ``config/``."""
+    return Path(os.environ.get("KPI_CONFIG") or REPO_CONFIG)
+
+
+def metric_files(folder: Path) -> list[Path]:
+    return sorted((folder / METRICS_DIR).glob("*.yaml"))
+
+
+def board_files(folder: Path) -> list[Path]:
+    return sorted((folder / BOARDS_DIR).glob("*.yaml"))
