@@ -8,7 +8,6 @@ link reopens the same view) and hands over to the chosen page. Pages live in ``d
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import streamlit as st
 
@@ -89,8 +88,7 @@ pages = [
     _page("units", ":material/account_tree:", "units"),
     _page("tasks", ":material/task_alt:", "tasks"),
     _page("data", ":material/database:", "data"),
+    _page("present", ":material/slideshow:", "present"),
 ]
-if (Path(__file__).parent / PAGES["present"]).exists():  # written alongside; optional until then
-    pages.append(_page("present", ":material/slideshow:", "present"))
 
 st.navigation(pages).run()

@@ -28,7 +28,6 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
 Lang = Literal["vi", "en"]
-Format = Literal["percent", "count", "number", "vnd", "days", "score"]
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 
 FORMATS: tuple[str, ...] = ("percent", "count", "number", "vnd", "days", "score")

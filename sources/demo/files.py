@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 TMP_MARK = ".tmp-"
@@ -23,12 +23,6 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-
-
-def write_atomic(target: Path, writer: Callable[[Path], object]) -> None:
-    """Call ``writer(tmp_path)`` and move the result to ``target``."""
-    with atomic_path(target) as tmp:
-        writer(tmp)
 
 
 def write_text_atomic(target: Path, text: str) -> None:

@@ -17,7 +17,6 @@ from sources.demo.rng import rng_for
 from sources.demo.traits import Traits
 from sources.demo.units import AGENCIES, DEPARTMENTS
 
-N_TASKS = 569
 OVERDUE = {"central": 12, "city": 18}
 LEVELS = ["central", "city_party", "city_people"]
 LEVEL_P = [0.24, 0.30, 0.46]
