@@ -46,6 +46,7 @@ class Config:
     boards: dict[str, Board]
     problems: list[Problem] = field(default_factory=list)
     broken_metrics: dict[str, list[Problem]] = field(default_factory=dict)
+    broken_sources: set[str] = field(default_factory=set)  # written, but with errors
     content_hash: str = ""
     compiled: dict[str, CompiledMetric] = field(default_factory=dict)  # inputs first
     unreadable: list[str] = field(default_factory=list)  # metric files that could not be read

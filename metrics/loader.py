@@ -125,6 +125,12 @@ def load_config(folder: Path | str) -> Config:
         boards=boards,
         problems=problems,
         broken_metrics=_broken(problems),
+        broken_sources={
+            p.subject_id
+            for p in problems
+            if p.subject_kind == "source" and p.level == "error" and p.subject_id
+        }
+        - set(sources),
         unreadable=unreadable,
         content_hash=_hash_files(
             [

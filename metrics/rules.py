@@ -24,6 +24,10 @@ register_messages(
             "vi": "không có nguồn '{name}' trong sources.yaml",
             "en": "unknown source '{name}' (not in sources.yaml)",
         },
+        "rule.broken_source": {
+            "vi": "nguồn '{name}' có lỗi trong sources.yaml: hãy sửa nguồn đó trước",
+            "en": "source '{name}' has errors in sources.yaml: fix that source first",
+        },
         "rule.unknown_theme": {
             "vi": "không có chủ đề '{name}' trong settings.yaml",
             "en": "unknown theme '{name}' (not in settings.yaml)",
@@ -127,6 +131,9 @@ def metric_references(config: Config) -> Iterator[Problem]:
                 )
             continue
         source = config.sources.get(metric.source)
+        if source is None and metric.source in config.broken_sources:
+            yield _metric_problem(metric, "rule.broken_source", "source", name=metric.source)
+            continue
         if source is None:
             yield _metric_problem(
                 metric,

@@ -202,6 +202,26 @@ def test_sources_rules(tmp_path):
     )
 
 
+def test_an_option_of_another_kind_breaks_the_source_and_says_so_in_its_metrics(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    sources = (
+        SOURCES.replace("    kind: csv\n", "    kind: parquet\n")
+        + "    options: {delimiter: ';'}\n"
+    )
+    folder = write_config(tmp_path, sources=sources, metrics=metric("    value: count()\n"))
+    config = load_config(folder)
+    assert rendered(folder) == [
+        "config/metrics/m.yaml:5:13: error: metric 'm1': source 'dossiers' has errors in "
+        "sources.yaml: fix that source first",
+        "config/sources.yaml:8:15: error: source 'dossiers': 'delimiter' does not apply to a "
+        "'parquet' source (only to: csv)",
+    ]
+    assert config.broken_sources == {"dossiers"}
+    assert "m1" in config.broken_metrics
+
+
 def test_a_broken_settings_file_is_fatal_with_its_line(tmp_path):
     folder = write_config(
         tmp_path,
