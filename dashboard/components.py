@@ -26,6 +26,7 @@ from dashboard.i18n import has, t
 from dashboard.service import Card, CardError, Freshness, ThemeState
 from metrics import fmt as fmtlib
 from metrics.spec import Metric
+from metrics.status import REASON_LABELS
 from sources.health import SourceHealth
 from sources.problems import Problem
 
@@ -358,11 +359,20 @@ def card_html(card: Card, lang: Lang) -> str:
         f'<div class="r57-card" data-card="{_e(card.metric)}" data-status="{_e(card.status)}">'
         f'<div class="r57-top"><span class="r57-value{none}">{_e(value)}</span>'
         f"{status_chip_html(card.status, lang)}</div>"
+        f"{_reason_html(card.reason, lang)}"
         f"{_target_html(card, lang)}"
         f"{delta_html(card.delta, card.fmt, card.direction, lang, vs_year=card.delta_vs_year)}"
         f'<div class="r57-foot">{history_html(card, lang)}{freshness_html(card.freshness, lang)}</div>'
         "</div>"
     )
+
+
+def _reason_html(reason: str | None, lang: Lang) -> str:
+    """Why a card has no value ("chia cho 0"), so an empty figure is never a mystery."""
+    if reason not in REASON_LABELS:
+        return ""
+    text = _e(REASON_LABELS[reason][lang])
+    return f'<div class="r57-small" data-reason="{_e(reason)}">{text}</div>'
 
 
 def error_card_html(err: CardError, lang: Lang) -> str:

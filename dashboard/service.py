@@ -575,6 +575,7 @@ class Card:
     history_labels: tuple[str, ...]
     yearly: bool  # the history is by year
     freshness: Freshness | None
+    reason: str | None = None  # why there is no value (metrics.status.NO_VALUE_REASONS)
 
 
 @dataclass(frozen=True)
@@ -649,6 +650,7 @@ def cards(
                 history_labels=labels,
                 yearly=by_year or grain == "year",
                 freshness=freshness(mid, as_of, by_source) if by_source else None,
+                reason=last["reason"],
             )
         )
     return out

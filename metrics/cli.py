@@ -21,7 +21,7 @@ from metrics.engine import MAX_PERIODS, Request, Results, compute
 from metrics.loader import load_config
 from metrics.schema import metric_file_schema
 from metrics.spec import GRAINS
-from metrics.status import STATUS_LABELS
+from metrics.status import status_text
 from metrics.workspace import open_workspace
 from sources.layout import default_config_dir
 from sources.problems import ConfigError, Problem, did_you_mean
@@ -125,7 +125,7 @@ def _json(
             "period_start": row["period_start"].isoformat(),
             "period_end": row["period_end"].isoformat(),
             "dims": {d: row[d] for d in dims},
-            **{k: row[k] for k in ("value", "target", "expected", "status", "delta")},
+            **{k: row[k] for k in ("value", "target", "expected", "status", "reason", "delta")},
         }
         for row in results.values.iter_rows(named=True)
     ]
@@ -167,7 +167,7 @@ def _table(results: Results, config: Config, lang: str, grain: str) -> str:
                 *(row[d] or "" for d in dims),
                 fmt.value(row["value"], metric.format, lang),
                 "" if shown is None else fmt.value(shown, metric.format, lang),
-                STATUS_LABELS[row["status"]][lang],
+                status_text(row["status"], row["reason"], lang),
                 "" if row["delta"] is None else fmt.delta(row["delta"], metric.format, lang),
             ]
         )

@@ -18,10 +18,10 @@ import polars as pl
 
 from metrics.compile import CompiledMetric
 from metrics.config import Config
-from metrics.formula import PERIOD_COLUMNS, metric_column
+from metrics.formula import PERIOD_COLUMNS, compile_formula, metric_column
 from metrics.periods import Period, periods_frame, periods_to, same_days_before, start_expr
 from metrics.spec import Grain, Metric
-from metrics.status import rollup_frame, status_expr
+from metrics.status import finite, reason_expr, rollup_frame, status_expr
 from sources.problems import Problem, ProjectError, did_you_mean, register_messages
 
 register_messages(
@@ -49,6 +49,9 @@ PERIOD_START = "period_start"
 PERIOD_END = "period_end"
 VALUE_COLUMNS = ("value", "numerator", "denominator", "target", "expected", "delta")
 MAX_PERIODS = 120
+# How many rows a metric chose in a group (its ``where`` applied): 0 tells "no rows" apart from
+# rows whose values are all empty when the value is missing.
+_ROWS = compile_formula("count()", {})
 
 
 class FrameSource(Protocol):
@@ -146,7 +149,10 @@ def _error_text(exc: BaseException) -> str:
 def _aggregations(item: CompiledMetric) -> list[pl.Expr]:
     mid = item.metric.id
     row_filter = item.where.expr() if item.where else None
-    exprs = [item.value.expr(row_filter).cast(pl.Float64).alias(f"v:{mid}")]
+    exprs = [
+        item.value.expr(row_filter).cast(pl.Float64).alias(f"v:{mid}"),
+        _ROWS.expr(row_filter).alias(f"r:{mid}"),
+    ]
     if item.value.ratio:
         numerator, denominator = item.value.ratio
         exprs.append(numerator.expr(row_filter).cast(pl.Float64).alias(f"n:{mid}"))
@@ -205,6 +211,7 @@ def _long(batch: _Batch, wide: pl.DataFrame, metrics: Sequence[CompiledMetric]) 
                 pl.col(PERIOD_START),
                 *dims,
                 pl.col(f"v:{mid}").alias("value"),
+                pl.col(f"r:{mid}").cast(pl.Int64).alias("rows"),
                 (pl.col(f"n:{mid}") if ratio else pl.lit(None, pl.Float64)).alias("numerator"),
                 (pl.col(f"d:{mid}") if ratio else pl.lit(None, pl.Float64)).alias("denominator"),
             )
@@ -339,7 +346,7 @@ class _Run:
             return None
         missing = [i for i in batch.metrics if i not in good]
         return wide.with_columns(
-            pl.lit(None, pl.Float64).alias(f"{p}:{i.metric.id}") for i in missing for p in "vnd"
+            pl.lit(None, pl.Float64).alias(f"{p}:{i.metric.id}") for i in missing for p in "vndr"
         )
 
     def fail(self, items: Sequence[CompiledMetric], exc: BaseException) -> None:
@@ -361,6 +368,7 @@ class _Run:
             PERIOD_START: pl.Date,
             **{d: pl.String for d in self.request.by},
             "value": pl.Float64,
+            "rows": pl.Int64,
             "numerator": pl.Float64,
             "denominator": pl.Float64,
         }
@@ -406,9 +414,12 @@ class _Run:
                 .select(keys)
                 .unique()
             )
-            for ref in sorted(item.value.metrics):
+            refs = sorted(item.value.metrics)
+            for ref in refs:
                 part = values.filter(pl.col("metric") == ref).select(
-                    *keys, pl.col("value").alias(metric_column(ref))
+                    *keys,
+                    pl.col("value").alias(metric_column(ref)),
+                    pl.col("rows").alias(f"_rows:{ref}"),
                 )
                 frame = frame.join(part, on=keys, how="left", nulls_equal=True)
             frame = frame.join(_period_columns(self.periods), on=PERIOD_START, how="left")
@@ -418,6 +429,7 @@ class _Run:
                     pl.lit(mid).alias("metric"),
                     *keys,
                     item.value.expr().cast(pl.Float64).alias("value"),
+                    pl.max_horizontal(pl.col(f"_rows:{ref}") for ref in refs).alias("rows"),
                     (ratio[0].expr() if ratio else pl.lit(None))
                     .cast(pl.Float64)
                     .alias("numerator"),
@@ -488,7 +500,10 @@ class _Run:
         previous = dict(zip(starts[1:], starts[:-1], strict=True))
         values = values.join(self.targets(ids), on=["metric", PERIOD_START], how="left")
         values = values.with_columns(
-            pl.col("value").fill_nan(None),
+            reason_expr(pl.col("value"), pl.col("rows"), pl.col("denominator")).alias("reason"),
+            *(finite(pl.col(c)).alias(c) for c in ("value", "numerator", "denominator")),
+        )
+        values = values.with_columns(
             status_expr(
                 pl.col("value"), pl.col("expected"), pl.col("_direction"), pl.col("_tolerance")
             ).alias("status"),
@@ -501,7 +516,7 @@ class _Run:
         )
         values = values.join(before, on=[*keys, "_previous"], how="left", nulls_equal=True)
         if same_days is not None:
-            window = same_days.select(*keys, pl.col("value").alias("_same_days"))
+            window = same_days.select(*keys, finite(pl.col("value")).alias("_same_days"))
             values = values.join(window, on=keys, how="left", nulls_equal=True).with_columns(
                 pl.when(
                     (pl.col(PERIOD_START) == starts[-1])
@@ -520,7 +535,15 @@ class _Run:
                 pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order")
             )
             .sort(["_order", PERIOD_START, *self.request.by], nulls_last=True)
-            .select("metric", PERIOD_START, PERIOD_END, *self.request.by, *VALUE_COLUMNS, "status")
+            .select(
+                "metric",
+                PERIOD_START,
+                PERIOD_END,
+                *self.request.by,
+                *VALUE_COLUMNS,
+                "status",
+                "reason",
+            )
         )
 
     def themes(self, values: pl.DataFrame, failed: list[str]) -> pl.DataFrame:

@@ -878,10 +878,9 @@ class _Compiler:
         right = self._need(node.right, right, symbol, _NUM)
         if symbol == "/":
             return self._divide(node, left, right)
-        type_ = "float" if "float" in (left.type, right.type) else "int"
-        lb, rb = left.build, right.build
+        lb, rb = _whole_as_float(left), _whole_as_float(right)
         operate = {"+": pl.Expr.__add__, "-": pl.Expr.__sub__, "*": pl.Expr.__mul__}[symbol]
-        return self.combine(node, type_, lambda ctx: operate(lb(ctx), rb(ctx)), left, right)
+        return self.combine(node, "float", lambda ctx: operate(lb(ctx), rb(ctx)), left, right)
 
     def _divide(self, node: ast.BinOp, left: _Typed, right: _Typed) -> _Typed:
         lb, rb = left.build, right.build
@@ -1273,7 +1272,7 @@ class _Compiler:
             )
         else:
             arg = _as_type(arg, "int")
-        type_ = {"sum": arg.type, "mean": "float", "median": "float", "n_unique": "int"}.get(
+        type_ = {"sum": "float", "mean": "float", "median": "float", "n_unique": "int"}.get(
             name, arg.type
         )
         build = _value_aggregate(name, arg, where)
@@ -1370,9 +1369,32 @@ def _count_build(cond: _Typed | None, where: _Typed | None) -> Builder:
     return build
 
 
-_OVER_NO_VALUES: dict[str, object] = {"sum": 0, "n_unique": 0}  # others give null
+_OVER_NO_VALUES: dict[str, object] = {"n_unique": 0}  # others give null
+
+
+def _sum(value: pl.Expr) -> pl.Expr:
+    """A total, or null over no values (no rows chosen, or every value empty: not a zero).
+
+    Whole numbers come here as Float64 (see ``_whole_as_float``).
+    """
+    return pl.when(value.count() > 0).then(value.sum())
+
+
+def _whole_as_float(part: _Typed) -> Builder:
+    """``part`` built as Float64 when it is a whole number, as it is otherwise.
+
+    Every metric value becomes a Float64 anyway: exact up to 2^53, and a result past the largest
+    number is infinity (an overflow the engine reports), never the silent wrap-around of Int64
+    arithmetic past 9.2e18.
+    """
+    build = part.build
+    if part.type != "int":
+        return build
+    return lambda ctx: build(ctx).cast(pl.Float64)
+
+
 _REDUCERS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
-    "sum": pl.Expr.sum,
+    "sum": _sum,
     "mean": pl.Expr.mean,
     "median": pl.Expr.median,
     "min": pl.Expr.min,
@@ -1386,9 +1408,11 @@ def _value_aggregate(name: str, arg: _Typed, where: _Typed | None) -> Builder:
     if arg.level != "row":
         return _constant_aggregate(name, arg, where)
 
+    arg_build = _whole_as_float(arg) if name == "sum" else arg.build
+
     def build(ctx: _Ctx) -> pl.Expr:
         rows, group = _selection(ctx, where)
-        value = arg.build(_inner(ctx))
+        value = arg_build(_inner(ctx))
         if rows is not None:
             value = pl.when(rows).then(value)
         result = _REDUCERS[name](value)
@@ -1411,7 +1435,7 @@ def _constant_aggregate(name: str, arg: _Typed, where: _Typed | None) -> Builder
         value = arg.build(_group(ctx))
         rows = count(ctx)
         if name == "sum":
-            return pl.when(value.is_not_null() & (rows > 0)).then(value * rows).otherwise(0)
+            return pl.when(value.is_not_null() & (rows > 0)).then(value * rows.cast(pl.Float64))
         if name == "n_unique":
             some = value.is_not_null() & (rows > 0)
             return pl.when(some).then(pl.lit(1, pl.Int64)).otherwise(pl.lit(0, pl.Int64))

@@ -16,6 +16,17 @@ from __future__ import annotations
 import polars as pl
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+#: Why a value is missing (the ``reason`` of a ``no_data`` row): too large to represent, not a
+#: number (infinity minus infinity), a division by zero, no rows in the period, rows whose values
+#: are all empty, or a unit that sent no rows at all (a breakdown lists it all the same).
+NO_VALUE_REASONS = (
+    "overflow",
+    "undefined",
+    "division_by_zero",
+    "no_rows",
+    "no_values",
+    "not_reported",
+)
 RATED = ("on_track", "at_risk", "off_track")
 _SCORE = {"on_track": 1.0, "at_risk": 0.5, "off_track": 0.0}
 
@@ -26,7 +37,7 @@ def status_expr(
     """The status of each row from its value, expected value, direction and tolerance."""
     gap = pl.when(direction == "down").then(expected - value).otherwise(value - expected)
     return (
-        pl.when(value.is_null() | value.is_nan())
+        pl.when(value.is_null() | ~value.is_finite())
         .then(pl.lit("no_data"))
         .when(expected.is_null() | direction.is_null())
         .then(pl.lit("no_target"))
@@ -35,6 +46,32 @@ def status_expr(
         .when(gap >= -tolerance - 1e-12)
         .then(pl.lit("at_risk"))
         .otherwise(pl.lit("off_track"))
+    )
+
+
+def finite(value: pl.Expr) -> pl.Expr:
+    """``value`` with infinities and NaN as null: a figure that cannot be shown is no value."""
+    return pl.when(value.is_finite()).then(value)
+
+
+def reason_expr(value: pl.Expr, rows: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """Why ``value`` (as computed, before ``finite``) is missing; null when it is a number.
+
+    ``rows`` is how many rows the metric chose in the period (null: none came at all);
+    ``denominator`` the bottom of a ratio metric (null for other metrics).
+    """
+    return (
+        pl.when(value.is_infinite())
+        .then(pl.lit("overflow"))
+        .when(value.is_nan())
+        .then(pl.lit("undefined"))
+        .when(value.is_not_null())
+        .then(pl.lit(None, pl.String))
+        .when(rows.is_null() | (rows == 0))
+        .then(pl.lit("no_rows"))
+        .when(denominator == 0)
+        .then(pl.lit("division_by_zero"))
+        .otherwise(pl.lit("no_values"))
     )
 
 
@@ -91,3 +128,18 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
     "no_data": {"vi": "Chưa có số liệu", "en": "No data"},
 }
+
+REASON_LABELS: dict[str, dict[str, str]] = {
+    "overflow": {"vi": "số quá lớn, không biểu diễn được", "en": "too large to represent"},
+    "undefined": {"vi": "phép tính không xác định", "en": "undefined calculation"},
+    "division_by_zero": {"vi": "chia cho 0", "en": "division by zero"},
+    "no_rows": {"vi": "không có bản ghi trong kỳ", "en": "no records in the period"},
+    "no_values": {"vi": "các bản ghi không có giá trị", "en": "the records have no values"},
+    "not_reported": {"vi": "chưa báo cáo", "en": "did not report"},
+}
+
+
+def status_text(status: str, reason: str | None, lang: str) -> str:
+    """The status in words, with why there is no value: "Chưa có số liệu (chia cho 0)"."""
+    label = STATUS_LABELS[status][lang]
+    return f"{label} ({REASON_LABELS[reason][lang]})" if reason in REASON_LABELS else label

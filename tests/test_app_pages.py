@@ -452,6 +452,17 @@ def test_card_without_data_says_so_rather_than_zero() -> None:
     assert "chưa có số liệu" in html and ">0<" not in html
 
 
+@pytest.mark.parametrize(
+    ("reason", "words"),
+    [("overflow", "too large to represent"), ("division_by_zero", "division by zero")],
+)
+def test_card_without_data_says_why(reason: str, words: str) -> None:
+    html = components.card_html(
+        _card(value=None, status="no_data", delta=None, reason=reason), "en"
+    )
+    assert f'data-reason="{reason}"' in html and words in html
+
+
 def test_card_marks_a_late_source() -> None:
     html = components.card_html(_card(freshness=Freshness("late", dt.date(2025, 11, 1), 6)), "en")
     assert 'data-fresh="late"' in html and "Source: Late · 6 days late" in html

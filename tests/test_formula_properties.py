@@ -537,12 +537,12 @@ class Reference:
         if kind == "agg":
             values = [self.row(node[2], r) for r in self.selected(node[3])]
             values = [v for v in values if v is not None]
-            if node[1] == "sum":
-                return sum(values)
             if node[1] == "n_unique":
                 return len(set(values))
-            if not values:
+            if not values:  # a sum over no values is no value too, not a zero
                 return None
+            if node[1] == "sum":
+                return sum(values)
             return {
                 "mean": lambda: sum(values) / len(values),
                 "median": lambda: statistics.median(values),
