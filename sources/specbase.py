@@ -7,8 +7,9 @@ probably meant to be, and stamps every object of the result with the position it
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -17,6 +18,8 @@ from pydantic import (
     ConfigDict,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -97,6 +100,26 @@ register_messages(
             "vi": "giá trị không hợp lệ cho '{field}': {detail}",
             "en": "invalid value for '{field}': {detail}",
         },
+        "schema.number_leading_zero": {
+            "vi": "'{field}': '{got}' bắt đầu bằng số 0 nên không rõ là số gì; viết {hint}",
+            "en": "'{field}': '{got}' starts with a zero, so its value is unclear; write {hint}",
+        },
+        "schema.number_quoted": {
+            "vi": "'{field}' cần một số, không phải chữ '{got}': bỏ dấu ngoặc kép, viết {hint}",
+            "en": "'{field}' needs a number, not the text '{got}': remove the quotes, write {hint}",
+        },
+        "schema.number_exponent": {
+            "vi": "'{field}': viết {hint} (số dạng lũy thừa của 10 cần có dấu chấm thập phân)",
+            "en": "'{field}': write {hint} (a number with an exponent needs a decimal point)",
+        },
+        "schema.number_not_finite": {
+            "vi": "'{field}' cần một số hữu hạn, không phải '{got}'",
+            "en": "'{field}' needs a finite number, not '{got}'",
+        },
+        "schema.number_yes_no": {
+            "vi": "'{field}' cần một số, không phải '{got}' (có/không không phải là số)",
+            "en": "'{field}' needs a number, not '{got}' (yes/no is not a number)",
+        },
         "schema.not_mapping": {
             "vi": "cần một bảng khóa: giá trị (mapping), nhận được {got}",
             "en": "expected a mapping of key: value, got {got}",
@@ -113,6 +136,22 @@ class Spec(BaseModel):
     )
     _loc: Location | None = PrivateAttr(default=None)
     _field_locs: dict[str, Location] = PrivateAttr(default_factory=dict)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """A number field takes a number as written, never text or yes/no coerced into one.
+
+        pydantic would read ``"2"`` as 2.0, ``012`` (text to the strict YAML loader) as 12,
+        ``.inf`` as infinity and ``true`` as 1: each is an error here, with what to write.
+        """
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None or not _takes_number(field.annotation):
+            return value
+        items = value.items() if isinstance(value, dict) else ()
+        for item in (value, *(part for pair in items for part in pair)):
+            _check_number(item)
+        return value
 
     @property
     def loc(self) -> Location | None:
@@ -142,6 +181,44 @@ class LocalText(Spec):
 
 
 M = TypeVar("M", bound=Spec)
+
+_NUMBER_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_YES_NO = {"yes", "no", "on", "off", "y", "n", "true", "false"}
+_NOT_FINITE = re.compile(r"[-+]?\.?(inf|infinity|nan)", re.IGNORECASE)
+
+
+def _takes_number(annotation: Any) -> bool:
+    """Whether a field's type reads numbers (int or float, alone or in a union, list or dict)."""
+    if annotation in (int, float):
+        return True
+    return any(_takes_number(arg) for arg in get_args(annotation) if arg is not bool)
+
+
+def _check_number(value: Any) -> None:
+    """Raise when ``value`` is what a staff member meant as a number but did not write as one."""
+    if isinstance(value, bool):
+        raise invalid("schema.number_yes_no", got=str(value).lower())
+    if not isinstance(value, str):
+        return
+    text = value.strip()
+    if _NOT_FINITE.fullmatch(text):
+        raise invalid("schema.number_not_finite", got=text)
+    if text.lower() in _YES_NO:
+        raise invalid("schema.number_yes_no", got=text)
+    if not _NUMBER_TEXT.fullmatch(text):
+        return  # not a number at all: the field's own type check says so
+    if not math.isfinite(float(text)):
+        raise invalid("schema.number_not_finite", got=text)
+    digits = text.lstrip("+-")
+    if re.match(r"0\d", digits):
+        plain = text[: len(text) - len(digits)] + (digits.lstrip("0") or "0")
+        if plain.lstrip("+-").startswith("."):
+            plain = plain.replace(".", "0.", 1)
+        raise invalid("schema.number_leading_zero", got=text, hint=plain)
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and "." not in mantissa:  # 1e3: the YAML loader keeps it as text
+        raise invalid("schema.number_exponent", hint=f"{mantissa}.0e{exponent}")
+    raise invalid("schema.number_quoted", got=text, hint=text)
 
 
 def invalid(code: str, **params: object) -> PydanticCustomError:

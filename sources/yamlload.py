@@ -8,8 +8,8 @@ stricter rules:
 
 - one document per file; no anchors, aliases, merge keys or explicit tags;
 - duplicate keys are an error that names the first occurrence;
-- only ``true``/``false`` are booleans, only ``null``/``~``/empty are null, integers are decimal
-  without leading zeros, floats are finite decimals; everything else stays a string (dates too:
+- only ``true``/``false`` are booleans, only ``null``/``~``/empty are null, integers and floats
+  are decimal without leading zeros, floats are finite; everything else stays a string (dates too:
   the schema parses them);
 - caps on file size, nesting depth and node count.
 
@@ -102,7 +102,7 @@ class YList(list):
 
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?")
+_FLOAT = re.compile(r"[-+]?((0|[1-9][0-9]*)\.[0-9]*|\.[0-9]+|0|[1-9][0-9]*)([eE][-+]?[0-9]+)?")
 _NULLS = {"", "~", "null"}
 
 
