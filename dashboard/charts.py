@@ -36,7 +36,14 @@ FONT_SIZE = 14
 SVG_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"  # an <img> SVG cannot use the page's fonts
 SEPARATORS: dict[str, str] = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands
 
-STATUS_ORDER: tuple[str, ...] = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+STATUS_ORDER: tuple[str, ...] = (
+    "on_track",
+    "at_risk",
+    "off_track",
+    "no_target",
+    "no_data",
+    "not_reported",
+)
 
 #: status -> (fill colour, icon). Lightness differs by status (off_track darkest, then
 #: on_track, no_target, at_risk, no_data lightest), and the icon tells them apart anyway.
@@ -46,6 +53,7 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "off_track": ("#9b2c2c", "✕"),
     "no_target": ("#8a94a3", "–"),
     "no_data": ("#e9ecef", "?"),
+    "not_reported": ("#d0bfff", "∅"),  # a unit that sent nothing: violet, unlike "no data"
 }
 
 #: text colour that reads on each status fill (WCAG contrast ≥ 4.3).
@@ -55,6 +63,7 @@ STATUS_TEXT_COLOUR: dict[str, str] = {
     "off_track": "#ffffff",
     "no_target": INK,
     "no_data": INK,
+    "not_reported": INK,
 }
 
 #: health of a connected source -> (colour, icon); words under ``source_status.*`` in i18n.

@@ -82,6 +82,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.off_track": {"vi": "Không đạt", "en": "Off track"},
     "status.no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
     "status.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
+    "status.not_reported": {"vi": "Chưa báo cáo", "en": "Did not report"},
     "status.label": {"vi": "Trạng thái", "en": "Status"},
     # ----------------------------------------------------------------- source health
     "source_status.ok": {"vi": "Cập nhật đúng hạn", "en": "Up to date"},

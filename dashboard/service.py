@@ -46,7 +46,14 @@ RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
 _HEALTH_RANK = {"ok": 0, "late": 1, "stale": 2, "failed": 3, "refused": 4}
-_SEVERITY = {"off_track": 0, "at_risk": 1, "on_track": 2, "no_target": 3, "no_data": 4}
+_SEVERITY = {
+    "not_reported": 0,
+    "off_track": 0,
+    "at_risk": 1,
+    "on_track": 2,
+    "no_target": 3,
+    "no_data": 4,
+}
 
 
 # --------------------------------------------------------------------------- the workspace
@@ -643,7 +650,7 @@ def cards(
                 value=last["value"],
                 target=last["target"],
                 expected=last["expected"],
-                status=str(last["status"]),
+                status="not_reported" if last["reason"] == "not_reported" else str(last["status"]),
                 delta=delta,
                 delta_vs_year=vs_year,
                 history=history,
@@ -778,6 +785,18 @@ def breakdown(
     )
 
 
+def shown_status() -> pl.Expr:
+    """The status a unit's cell shows: "did not report" is a status of its own there, counted
+    against the unit like an off-track figure (the engine says ``no_data``, reason
+    ``not_reported``)."""
+    return (
+        pl.when(pl.col("reason") == "not_reported")
+        .then(pl.lit("not_reported"))
+        .otherwise(pl.col("status"))
+        .alias("status")
+    )
+
+
 def scorecard(
     as_of: dt.date, grain: str, theme: str, kinds: Sequence[str], lang: str
 ) -> pl.DataFrame:
@@ -821,7 +840,7 @@ def scorecard(
             .replace_strict({m: s.direction or "up" for m, s in specs.items()})
             .alias("direction"),
             "value",
-            "status",
+            shown_status(),
             pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order"),
         )
         .sort("_order")
@@ -833,7 +852,7 @@ def sort_scorecard(board: pl.DataFrame, sort: str) -> pl.DataFrame:
     """Rows (units) in the asked order: most off-track first, by name, or worst first on one
     metric (by status, then by value in the bad direction). Cells keep the metrics' order."""
     per_unit = board.group_by("unit", "unit_label").agg(
-        (pl.col("status") == "off_track").sum().alias("off"),
+        pl.col("status").is_in(["off_track", "not_reported"]).sum().alias("off"),
         (pl.col("status") == "at_risk").sum().alias("risk"),
     )
     if sort == "name":

@@ -67,3 +67,28 @@ class Config:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
+
+    def unit_kinds(self, metric_id: str, dimension: str) -> tuple[str, ...] | None:
+        """The kinds of unit a breakdown of the metric by ``dimension`` lists; None when the
+        dimension's values are not unit ids.
+
+        A dimension names units when its column is one of the source's ``unit_columns`` (for a
+        derived metric, when it does so in a metric it is built from). The kinds are the
+        metric's ``unit_kinds``, else the source's ``unit_kinds`` for that column; ``()`` when
+        neither says, and the engine takes the kinds of the units found in the data.
+        """
+        metric = self.metrics.get(metric_id)
+        if metric is None:
+            return None
+        if metric.source is not None:
+            source = self.sources.get(metric.source)
+            column = metric.dimensions.get(dimension)
+            if source is None or column is None or column not in source.unit_columns:
+                return None
+            return metric.unit_kinds or source.unit_kinds.get(column, ())
+        compiled = self.compiled.get(metric_id)
+        for ref in sorted(compiled.value.metrics) if compiled else ():
+            kinds = self.unit_kinds(ref, dimension) if ref != metric_id else None
+            if kinds is not None:
+                return metric.unit_kinds or kinds
+        return None

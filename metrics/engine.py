@@ -377,6 +377,42 @@ class _Run:
             return pl.DataFrame(schema=schema)
         return pl.concat([f.select(list(schema)).cast(schema) for f in frames])
 
+    def complete_units(self, values: pl.DataFrame, ids: list[str]) -> pl.DataFrame:
+        """Every unit listed in a breakdown by unit: one without rows gets a row with no value.
+
+        A department that sends nothing must stand out, not vanish. The first unit dimension of
+        the breakdown is completed, per metric and period, with the units of the applicable
+        kinds (``Config.unit_kinds``; when the configuration does not say, the kinds of the
+        units that appear in the metric's results). Their ``rows`` stay null: "not reported".
+        """
+        config, by = self.config, self.request.by
+        starts = pl.DataFrame({PERIOD_START: [p.start for p in self.periods]})
+        added = []
+        for mid in ids:
+            dim = next((d for d in by if config.unit_kinds(mid, d) is not None), None)
+            metric = config.metrics.get(mid)
+            if dim is None or metric is None or metric.source is None or mid in self.errors:
+                continue
+            mine = values.filter(pl.col("metric") == mid)
+            kinds = config.unit_kinds(mid, dim) or {
+                config.units[u].kind for u in mine[dim].unique().to_list() if u in config.units
+            }
+            units = [uid for uid, unit in config.units.items() if unit.kind in kinds]
+            if not units:
+                continue
+            grid = starts.join(pl.DataFrame({dim: units}, schema={dim: pl.String}), how="cross")
+            absent = grid.join(mine.select(PERIOD_START, dim), on=[PERIOD_START, dim], how="anti")
+            if absent.height:
+                added.append(absent.with_columns(pl.lit(mid).alias("metric")))
+        if not added:
+            return values
+        return pl.concat([values, *added], how="diagonal_relaxed").select(values.columns)
+
+    def unit_scoped(self, ids: list[str]) -> list[str]:
+        """The metrics viewed per unit (broken down by, or filtered to, a unit dimension)."""
+        dims = [*self.request.by, *(d for d, _ in self.request.filters)]
+        return [m for m in ids if any(self.config.unit_kinds(m, d) is not None for d in dims)]
+
     def dependency_problem(self, metric: Metric, ref: str) -> Problem:
         """A derived metric's error: the failed dependency's own problem, told through it."""
         if ref in self.errors:
@@ -470,6 +506,7 @@ class _Run:
                         expected,
                         metric.direction,
                         float(metric.tolerance),
+                        metric.default,
                     )
                 )
         return pl.DataFrame(
@@ -483,6 +520,7 @@ class _Run:
                 "expected": pl.Float64,
                 "_direction": pl.String,
                 "_tolerance": pl.Float64,
+                "_default": pl.Float64,
             },
         )
 
@@ -499,9 +537,22 @@ class _Run:
         starts = [p.start for p in self.periods]
         previous = dict(zip(starts[1:], starts[:-1], strict=True))
         values = values.join(self.targets(ids), on=["metric", PERIOD_START], how="left")
+        reason = reason_expr(pl.col("value"), pl.col("rows"), pl.col("denominator"))
+        per_unit = pl.col("metric").is_in(self.unit_scoped(ids)) & pl.col("rows").is_null()
         values = values.with_columns(
-            reason_expr(pl.col("value"), pl.col("rows"), pl.col("denominator")).alias("reason"),
+            pl.when(per_unit & (reason == "no_rows"))
+            .then(pl.lit("not_reported"))
+            .otherwise(reason)
+            .alias("reason"),
             *(finite(pl.col(c)).alias(c) for c in ("value", "numerator", "denominator")),
+        )
+        # A declared default stands where the metric has no rows (never for an overflow & co.).
+        defaulted = (
+            pl.col("reason").is_in(["no_rows", "not_reported"]) & pl.col("_default").is_not_null()
+        )
+        values = values.with_columns(
+            pl.when(defaulted).then(pl.col("_default")).otherwise(pl.col("value")).alias("value"),
+            pl.when(defaulted).then(None).otherwise(pl.col("reason")).alias("reason"),
         )
         values = values.with_columns(
             status_expr(
@@ -609,7 +660,7 @@ def _same_days_values(
     wanted = sub.wanted()
     closure = sub.closure(wanted)
     sub.compute_base(sub.batches(closure))
-    values = sub.derive(sub.base_values(), closure)
+    values = sub.derive(sub.complete_units(sub.base_values(), closure), closure)
     return values.filter(pl.col("metric").is_in(wanted) & (pl.col(PERIOD_START) == window.start))
 
 
@@ -624,7 +675,7 @@ def compute(config: Config, catalog: FrameSource, request: Request) -> Results:
     wanted = run.wanted()
     ids = run.closure(wanted)
     run.compute_base(run.batches(ids))
-    values = run.derive(run.base_values(), ids)
+    values = run.derive(run.complete_units(run.base_values(), ids), ids)
     window = same_days_before(run.periods[-1], request.grain)
     ok = [mid for mid in ids if mid not in run.errors]
     same_days = _same_days_values(config, catalog, request, window, ok) if window else None

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from sources.loader import DataSettings
 from sources.problems import register_messages
-from sources.spec import ID
+from sources.spec import ID, UnitKind
 from sources.specbase import LocalText, Spec, invalid
 
 register_messages(
@@ -100,7 +100,7 @@ class Unit(Spec):
 
     id: ID
     name: LocalText
-    kind: Literal["city", "department", "agency", "ward", "commune", "other"]
+    kind: UnitKind
     parent: str | None = None
 
 
@@ -145,6 +145,11 @@ class Metric(Spec):
     owner: str | None = None
     visibility: Literal["public", "internal"] = "public"
     weight: float = Field(default=1.0, gt=0)
+    # The value where the metric has no rows (a period, or a unit that sent nothing): 0 for
+    # counts of events, so that "no overdue task" reads 0 rather than "did not report".
+    default: float | None = None
+    # The kinds of unit a breakdown by unit lists (else the source's ``unit_kinds``).
+    unit_kinds: tuple[UnitKind, ...] = ()
 
     @field_validator("dimensions", mode="before")
     @classmethod

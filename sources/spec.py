@@ -15,6 +15,10 @@ from sources.specbase import LocalText, Spec, invalid
 
 register_messages(
     {
+        "source.unit_kinds_column": {
+            "vi": "'unit_kinds' nói về cột '{column}', nhưng cột này không có trong 'unit_columns' ({columns})",
+            "en": "'unit_kinds' names column '{column}', which is not in 'unit_columns' ({columns})",
+        },
         "source.column_type": {
             "vi": "'{got}' không phải kiểu cột; dùng một trong {types}, thêm '?' nếu cột có thể trống (ví dụ 'date?')",
             "en": "'{got}' is not a column type; use one of {types}, with '?' for a column that may be empty (e.g. 'date?')",
@@ -86,6 +90,9 @@ class ReadOptions(Spec):
     datetime_format: str | None = None
 
 
+UnitKind = Literal["city", "department", "agency", "ward", "commune", "other"]
+
+
 class SourceSpec(Spec):
     """One connected source: what columns it promises, who owns it, how fresh it must be.
 
@@ -101,6 +108,9 @@ class SourceSpec(Spec):
     kind: str
     columns: dict[str, ColumnType] = Field(min_length=1)
     unit_columns: tuple[str, ...] = ()
+    # The kinds of unit a unit column can name: a breakdown by it lists every unit of these kinds,
+    # those without rows as "did not report" (see ``metrics.config.Config.unit_kinds``).
+    unit_kinds: dict[str, tuple[UnitKind, ...]] = Field(default_factory=dict)
     freshness: Freshness = Freshness()
     sharing: Sharing = Sharing()
     options: ReadOptions = ReadOptions()

@@ -239,6 +239,20 @@ def test_units_scorecard_sorted_with_the_most_off_track_first() -> None:
     assert "Sở Y tế" in heat["y"]
 
 
+def test_units_scorecard_lists_units_that_did_not_report_as_a_status_of_their_own() -> None:
+    at = run("units", theme="satisfaction", kind="ward")
+    data = figure(at, 0)["data"]
+    heat = data[0]
+    code = charts.STATUS_ORDER.index("not_reported")
+    silent = [name for name, row in zip(heat["y"], heat["z"], strict=True) if code in row]
+    assert "Phường Hoàng Mai" in silent  # no survey from it: listed, not dropped
+    assert "∅ Chưa báo cáo" in [trace.get("name") for trace in data[1:]]
+    # counted against the unit like an off-track figure when the scorecard ranks the units
+    against = {code, charts.STATUS_ORDER.index("off_track")}
+    counts = [sum(1 for v in row if v in against) for row in heat["z"]]
+    assert counts == sorted(counts, reverse=True)
+
+
 def test_units_scorecard_by_name() -> None:
     at = run("units", theme="service", kind="ward", sort="name")
     names = figure(at, 0)["data"][0]["y"]

@@ -51,10 +51,17 @@ def _luminance(hex_colour: str) -> float:
 
 
 def test_status_style_covers_every_status_with_colour_and_icon() -> None:
-    assert set(STATUS_STYLE) == {"on_track", "at_risk", "off_track", "no_target", "no_data"}
+    assert set(STATUS_STYLE) == {
+        "on_track",
+        "at_risk",
+        "off_track",
+        "no_target",
+        "no_data",
+        "not_reported",
+    }
     colours = [c for c, _ in STATUS_STYLE.values()]
     icons = [i for _, i in STATUS_STYLE.values()]
-    assert len(set(colours)) == 5 and len(set(icons)) == 5
+    assert len(set(colours)) == 6 and len(set(icons)) == 6
     for colour, icon in STATUS_STYLE.values():
         assert colour.startswith("#") and len(colour) == 7
         assert icon.strip()

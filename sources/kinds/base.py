@@ -229,6 +229,13 @@ def check_source(spec: SourceSpec) -> Iterator[Problem]:
                 "rule.unknown_column", spec, field, column=column, source=spec.id,
                 suggestion=did_you_mean(column, spec.columns),
             )  # fmt: skip
+    for column in spec.unit_kinds:
+        if column not in spec.unit_columns:
+            yield problem_at(
+                "source.unit_kinds_column", spec, "unit_kinds", column=column,
+                columns=", ".join(spec.unit_columns) or "-",
+                suggestion=did_you_mean(column, spec.unit_columns),
+            )  # fmt: skip
     yield from check_time_column(spec, "freshness", spec.freshness.column)
     kind = KINDS.get(spec.kind)
     if kind is not None:
