@@ -158,7 +158,7 @@ def freshness_text(deck: Deck, lang: Lang) -> str:
     parts = []
     if ok:
         parts.append(t("brief.sources_ok", lang, n=len(ok)))
-    for status in ("late", "stale", "failed", "refused"):
+    for status in ("unknown", "late", "stale", "failed", "refused"):
         names = [pick(s.title, lang) for s in deck.sources if s.status == status]
         if names:
             parts.append(f"{t(f'source_status.{status}', lang)}: {', '.join(names)}")

@@ -73,6 +73,7 @@ SOURCE_STATUS_STYLE: dict[str, tuple[str, str]] = {
     "stale": STATUS_STYLE["off_track"],
     "failed": ("#343a40", "⚠"),
     "refused": ("#343a40", "⊘"),
+    "unknown": STATUS_STYLE["no_target"],
 }
 
 #: a department's data-sharing state -> (colour, icon); words under ``sharing.*``.

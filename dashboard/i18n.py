@@ -90,6 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "source_status.stale": {"vi": "Dữ liệu quá cũ", "en": "Stale"},
     "source_status.failed": {"vi": "Không đọc được", "en": "Failed"},
     "source_status.refused": {"vi": "Từ chối chia sẻ", "en": "Refused"},
+    "source_status.unknown": {"vi": "Chưa rõ ngày cập nhật", "en": "Update date unknown"},
     "source_status.label": {"vi": "Tình trạng nguồn", "en": "Source status"},
     # ----------------------------------------------------------------- data sharing
     "sharing.connected": {"vi": "Đã kết nối", "en": "Connected"},

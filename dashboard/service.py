@@ -45,7 +45,7 @@ UNIT_DIMENSION = "unit"
 RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
-_HEALTH_RANK = {"ok": 0, "late": 1, "stale": 2, "failed": 3, "refused": 4}
+_HEALTH_RANK = {"ok": 0, "unknown": 1, "late": 2, "stale": 3, "failed": 4, "refused": 5}
 _SEVERITY = {
     "not_reported": 0,
     "off_track": 0,

@@ -43,10 +43,12 @@ register_messages(
             "en": "source|kind|status|rows|newest|late (days)",
         },
         "cli.summary": {
-            "vi": "{total} nguồn: {ok} tốt, {late} trễ hạn, {stale} quá cũ, {failed} lỗi, "
+            "vi": "{total} nguồn: {ok} tốt, {unknown} không rõ ngày cập nhật, {late} trễ hạn, "
+            "{stale} quá cũ, {failed} lỗi, "
             "{refused} từ chối chia sẻ (từ chối chia sẻ là một sự thật cần nêu, không phải lỗi "
             "đọc dữ liệu)",
-            "en": "{total} sources: {ok} ok, {late} late, {stale} stale, {failed} failed, "
+            "en": "{total} sources: {ok} ok, {unknown} of unknown date, {late} late, "
+            "{stale} stale, {failed} failed, "
             "{refused} refused (a refusal to share is a fact to report, not a read failure)",
         },
         "cli.preview": {

@@ -78,8 +78,9 @@ class _Entry:
     file_time: dt.datetime | None
     read_at: dt.datetime
     size: int = 0  # approximate bytes held in memory (0 for a lazy scan or an error)
-    # newest freshness value at or before a day, per day asked for (see ``source_health``)
-    newest_by_day: dict[dt.date, dt.date | dt.datetime | None] = field(
+    file_times: tuple[dt.datetime, ...] = ()  # each file's modification time (local, naive)
+    # (newest freshness value, rows) at or before a day, per day asked for (``source_health``)
+    as_of_day: dict[dt.date, tuple[dt.date | dt.datetime | None, int | None]] = field(
         default_factory=dict, compare=False
     )
 
@@ -181,13 +182,14 @@ class Catalog:
     def source_health(self, source_id: str, today: dt.date | None = None) -> SourceHealth:
         """One source's health as of ``today``; reading it (through the cache) if needed.
 
-        Judged as of ``today`` (the end of that day), so a past day is seen as it was then:
+        Judged from what was there at the end of ``today``, so a past day is seen as it was then:
 
-        - by a freshness column: the newest value at or before the end of ``today``; values after
-          it (data of later days, or planned dates) neither count as delivered nor are shown;
-        - by file time: a file written after ``today`` (the dashboard viewed as of a past day)
-          cannot be dated back, so the source counts as delivered (``ok``) and ``newest`` is that
-          file time as it is.
+        - by a freshness column: the newest value at or before the end of ``today``, and the rows
+          stamped by then (or not stamped); values after it (data of later days, or planned
+          dates) neither count as delivered nor are shown, and their rows are not counted;
+        - by file time: the newest file written by the end of ``today``; a file written later is
+          not counted, and when every file was written later the update date is ``unknown`` (a
+          file rewritten since may have been there), never "updated" after the day viewed.
 
         Raises ``SourceError`` only for an unknown ``source_id``; any failure to read the source
         (its definition, its files, its data, the file system) is a ``failed`` health.
@@ -200,7 +202,7 @@ class Catalog:
             return SourceHealth(spec.id, spec.kind, "refused", problems=tuple(exc.problems))
         try:
             entry = self._load(spec, None, None)
-            newest_value = self._newest_until(spec, entry, today)
+            newest_value, rows = self._as_of(spec, entry, today)
         except SourceError as exc:  # not even found (a missing file, an unknown kind)
             return SourceHealth(spec.id, spec.kind, "failed", problems=tuple(exc.problems))
         except Exception as exc:  # noqa: BLE001 - a file-system surprise, a reader's own error:
@@ -217,7 +219,9 @@ class Catalog:
                 problems=tuple(entry.error.problems),
             )
         by_column = spec.freshness.column is not None
-        newest = newest_value if by_column else entry.file_time
+        end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
+        file_time = max((t for t in entry.file_times if t < end), default=None)
+        newest = newest_value if by_column else file_time
         if newest is not None:
             status, late_by = lateness(
                 newest,
@@ -226,41 +230,47 @@ class Catalog:
                 spec.freshness.day,
                 file_time=not by_column,
             )
-        else:  # a declared freshness column with no value is stale; no way to tell is not
-            status, late_by = ("stale" if by_column else "ok"), None
+        elif by_column:  # no value by then: nothing was delivered
+            status, late_by = "stale", None
+        else:  # no file dated by then (or no file time at all): no way to tell
+            status, late_by = ("unknown" if entry.file_times else "ok"), None
         return SourceHealth(
             spec.id,
             spec.kind,
             status,
-            rows=entry.rows,
+            rows=rows,
             newest=newest,
-            file_time=entry.file_time,
+            file_time=file_time,
             last_read=entry.read_at,
             late_by=late_by,
         )
 
-    def _newest_until(
+    def _as_of(
         self, spec: SourceSpec, entry: _Entry, today: dt.date
-    ) -> dt.date | dt.datetime | None:
-        """The newest freshness value at or before the end of ``today`` (see ``source_health``)."""
+    ) -> tuple[dt.date | dt.datetime | None, int | None]:
+        """The newest freshness value at or before the end of ``today``, and the rows there
+        were then (those stamped later are not counted); see ``source_health``."""
         newest, name = entry.newest, spec.freshness.column
         if newest is None or entry.frame is None or name is None:
-            return newest
+            return newest, entry.rows
         if isinstance(newest, dt.datetime):
             end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
             if newest < end:
-                return newest
+                return newest, entry.rows
             before_end = pl.col(name) < end
         else:
             if newest <= today:
-                return newest
+                return newest, entry.rows
             before_end = pl.col(name) <= today
-        if today not in entry.newest_by_day:
-            if len(entry.newest_by_day) >= 64:
-                entry.newest_by_day.clear()
-            found = entry.frame.select(pl.col(name).filter(before_end).max()).collect().item()
-            entry.newest_by_day[today] = found
-        return entry.newest_by_day[today]
+        if today not in entry.as_of_day:
+            if len(entry.as_of_day) >= 64:
+                entry.as_of_day.clear()
+            found = entry.frame.select(
+                pl.col(name).filter(before_end).max().alias("newest"),
+                (before_end | pl.col(name).is_null()).sum().alias("rows"),
+            ).collect()
+            entry.as_of_day[today] = (found["newest"].item(), int(found["rows"].item()))
+        return entry.as_of_day[today]
 
     @staticmethod
     def _read_failed(spec: SourceSpec, exc: BaseException) -> SourceError:
@@ -431,14 +441,17 @@ class Catalog:
         stamp: Stamp,
         outcome: tuple[pl.LazyFrame, contract.Report, int] | SourceError,
     ) -> _Entry:
-        mtimes = [mtime for _, _, mtime in stamp if mtime >= 0]
-        file_time = None
-        if mtimes:
-            file_time = dt.datetime.fromtimestamp(max(mtimes) / 1e9, self._zone)
+        file_times = tuple(
+            dt.datetime.fromtimestamp(mtime / 1e9, self._zone).replace(tzinfo=None)
+            for _, _, mtime in stamp
+            if mtime >= 0
+        )
+        naive_time = max(file_times, default=None)
         fingerprint = self._fingerprint(spec, stamp)
-        naive_time = file_time.replace(tzinfo=None) if file_time else None
         if isinstance(outcome, SourceError):
-            return _Entry(fingerprint, None, outcome, None, None, naive_time, self._now())
+            return _Entry(
+                fingerprint, None, outcome, None, None, naive_time, self._now(), 0, file_times
+            )
         frame, report, size = outcome
         return _Entry(
             fingerprint,
@@ -449,4 +462,5 @@ class Catalog:
             naive_time,
             self._now(),
             size,
+            file_times,
         )

@@ -13,7 +13,9 @@ periods that had ended when it was written (a file written on 3/11 delivers Octo
 November). A deadline missed is one that has passed (strictly before today) for a period not
 delivered: none missed is ``ok``, one is ``late``, two or more ``stale``. ``late_by`` counts the
 days since the first missed deadline. A source that cannot be read is ``failed``; one whose owner
-refuses to share it is ``refused`` (a fact to show, not a fault of the dashboard).
+refuses to share it is ``refused`` (a fact to show, not a fault of the dashboard). A source judged
+by file time whose files were all written after the day viewed is ``unknown``: a file rewritten
+later may have been there before, but nothing dated shows it.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ register_messages(
         "health.stale": {"vi": "quá cũ", "en": "stale"},
         "health.failed": {"vi": "lỗi", "en": "failed"},
         "health.refused": {"vi": "từ chối chia sẻ", "en": "refused"},
+        "health.unknown": {"vi": "không rõ", "en": "unknown"},
     }
 )
 
-Status = Literal["ok", "late", "stale", "failed", "refused"]
+Status = Literal["ok", "unknown", "late", "stale", "failed", "refused"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
-STATUSES: tuple[Status, ...] = ("ok", "late", "stale", "failed", "refused")
+STATUSES: tuple[Status, ...] = ("ok", "unknown", "late", "stale", "failed", "refused")
 
 
 @dataclass(frozen=True)

@@ -334,6 +334,19 @@ def test_data_page_lists_every_source_and_the_closed_departments(demo: Config) -
     assert "Không có nguồn nào chậm cập nhật" in [x.value for x in at.success]
 
 
+def test_data_page_as_of_a_past_date_reads_nothing_from_the_future() -> None:
+    at = run("data", as_of="2025-09-30")
+    sources = at.dataframe[0].value
+    updated = [
+        dt.datetime.strptime(day, "%d/%m/%Y").date() for day in sources["Cập nhật lần cuối"] if day
+    ]
+    assert updated and max(updated) <= dt.date(2025, 9, 30)
+    # the task register's file was written on 13/11/2025: its update date is not known then
+    tasks = sources[sources["Nguồn"] == "Danh mục nhiệm vụ Nghị quyết 57"]
+    assert list(tasks["Tình trạng"]) == ["– Chưa rõ ngày cập nhật"]
+    assert list(tasks["Cập nhật lần cuối"]) == [""]
+
+
 def test_no_lateness_chart_when_no_source_is_late() -> None:
     frame = pl.DataFrame(
         {"name": ["A", "B"], "source": ["a", "b"], "lateness_days": [None, 0.0]},

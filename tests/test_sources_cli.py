@@ -119,7 +119,7 @@ def test_check_reports_each_problem_and_still_reads_the_healthy(config: Path) ->
         "",
         "source          kind     status   rows  newest      late (days)",
         "surveys         csv      ok       2     2025-10-30  0",
-        "tasks           sql      ok       2     2025-11-13  0",  # 20/11 is after the as-of day
+        "tasks           sql      ok       1     2025-11-13  0",  # 20/11 is after the as-of day
         "dossiers        parquet  failed   -     -           -",
         "budget          excel    failed   -     -           -",
         "health_records  sql      refused  -     -           -",
@@ -139,7 +139,8 @@ def test_check_reports_each_problem_and_still_reads_the_healthy(config: Path) ->
         ),
         "",
         (
-            "5 sources: 2 ok, 0 late, 0 stale, 2 failed, 1 refused (a refusal to share is a fact "
+            "5 sources: 2 ok, 0 of unknown date, 0 late, 0 stale, 2 failed, 1 refused (a refusal to "
+            "share is a fact "
             "to report, not a read failure)"
         ),
     ]
@@ -151,7 +152,7 @@ def test_check_in_vietnamese_by_default(config: Path, capsys: pytest.CaptureFixt
     assert "nguồn           loại     trạng thái       số dòng  mới nhất    trễ (ngày)" in out
     assert "health_records  sql      từ chối chia sẻ  -        -           -" in out
     assert "đơn vị 'so_y_te' từ chối chia sẻ dữ liệu này: Lý do bảo mật thông tin người bệnh" in out
-    assert "5 nguồn: 2 tốt, 0 trễ hạn, 0 quá cũ, 2 lỗi, 1 từ chối chia sẻ" in out
+    assert "5 nguồn: 2 tốt, 0 không rõ ngày cập nhật, 0 trễ hạn, 0 quá cũ, 2 lỗi, 1 từ chối" in out
 
 
 def test_check_json(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

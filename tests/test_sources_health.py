@@ -248,10 +248,28 @@ def test_health_as_of_a_past_day_ignores_later_values(root: Path) -> None:
     )
 
 
-def test_a_file_written_after_the_day_counts_as_delivered(root: Path) -> None:
+def test_a_file_written_after_the_day_is_not_counted(root: Path) -> None:
+    """Viewed as of a past day, a source is never "updated" on a later day."""
     written = dt.datetime(2025, 12, 3, 9, 0)
     stamp = written.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
     os.utime(root / "reports.csv", (stamp, stamp))
     spec = source(path="reports.csv", columns={"unit": "str"}, freshness={"cadence": "daily"})
     [health] = catalog(root, spec).health(AS_OF)
-    assert (health.status, health.newest, health.late_by) == ("ok", written, 0)
+    assert (health.status, health.newest, health.file_time) == ("unknown", None, None)
+    [later] = catalog(root, spec).health(dt.date(2025, 12, 3))
+    assert (later.status, later.newest) == ("ok", written)
+
+
+def test_of_several_files_only_those_written_by_the_day_count(root: Path) -> None:
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    (root / "monthly").mkdir()
+    for name, written in (
+        ("a.csv", dt.datetime(2025, 11, 3, 8)),
+        ("b.csv", dt.datetime(2025, 12, 2, 8)),
+    ):
+        (root / "monthly" / name).write_text("unit\nx\n", encoding="utf-8")
+        stamp = written.replace(tzinfo=zone).timestamp()
+        os.utime(root / "monthly" / name, (stamp, stamp))
+    spec = source(path="monthly/*.csv", columns={"unit": "str"}, freshness={"cadence": "monthly"})
+    [health] = catalog(root, spec).health(AS_OF)
+    assert (health.status, health.newest) == ("ok", dt.datetime(2025, 11, 3, 8))
