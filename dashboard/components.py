@@ -360,11 +360,19 @@ def card_html(card: Card, lang: Lang) -> str:
         f'<div class="r57-top"><span class="r57-value{none}">{_e(value)}</span>'
         f"{status_chip_html(card.status, lang)}</div>"
         f"{_reason_html(card.reason, lang)}"
+        f"{_own_period_html(card.own_period, lang)}"
         f"{_target_html(card, lang)}"
         f"{delta_html(card.delta, card.fmt, card.direction, lang, vs_year=card.delta_vs_year)}"
         f'<div class="r57-foot">{history_html(card, lang)}{freshness_html(card.freshness, lang)}</div>'
         "</div>"
     )
+
+
+def _own_period_html(period: str | None, lang: Lang) -> str:
+    """ "Số liệu: Năm 2025" on a figure that comes once a year, shown on a monthly page."""
+    if not period:
+        return ""
+    return f'<div class="r57-small" data-own-period>{_e(t("card.own_period", lang, period=period))}</div>'
 
 
 def _reason_html(reason: str | None, lang: Lang) -> str:

@@ -83,6 +83,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
     "status.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
     "status.not_reported": {"vi": "Chưa báo cáo", "en": "Did not report"},
+    "card.own_period": {"vi": "Số liệu: {period}", "en": "Figures for: {period}"},
     "status.label": {"vi": "Trạng thái", "en": "Status"},
     # ----------------------------------------------------------------- source health
     "source_status.ok": {"vi": "Cập nhật đúng hạn", "en": "Up to date"},

@@ -44,15 +44,8 @@ periods = ui.url_control(
 spec = service.metric(metric_id)
 
 trend_res = service.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
-yearly = (
-    service.results(c.as_of, "year", periods=5, metrics=(metric_id,))
-    if metric_id in service.yearly_metrics()
-    else None
-)
 by_source = service.health(c.as_of)
-card = next(
-    iter(service.cards(trend_res, c.lang, c.as_of, yearly=yearly, by_source=by_source)), None
-)
+card = next(iter(service.cards(trend_res, c.lang, c.as_of, by_source=by_source)), None)
 ui.page_header(titles[metric_id], c.period)
 if spec is not None and spec.description:
     st.markdown(spec.description.get(c.lang))
@@ -73,10 +66,16 @@ with left:
     )
 with right:
     series = trend_res.values.filter(pl.col("metric") == metric_id)
+    # the trend starts at the first period with a value (a yearly budget asked for 12 periods
+    # has 12 years, the first ones from before its data began)
+    first = series["value"].is_not_null().arg_true()
+    series = series.slice(first[0]) if first.len() else series
+    # a figure that comes once a year is charted by year, whatever the page's grain
+    own_grain = str(series["grain"][0]) if not series.is_empty() else c.grain
     if spec is not None and not series.is_empty():
         st.markdown(f"**{t('metric.trend', c.lang)}**")
         fig = charts.trend(
-            series, fmt=spec.format, lang=c.lang, grain=c.grain, height=320, max_ticks=7
+            series, fmt=spec.format, lang=c.lang, grain=own_grain, height=320, max_ticks=7
         )
         st.plotly_chart(fig, theme=None, key="trend", config={"displaylogo": False})
 
@@ -157,7 +156,7 @@ if spec is not None and not series.is_empty():
         (
             "periods",
             t("metric.by_period", c.lang),
-            ui.period_table(series, spec.format, c.grain, c.lang),
+            ui.period_table(series, spec.format, own_grain, c.lang),
             series,
         )
     ]

@@ -16,17 +16,14 @@ from dashboard.i18n import t
 from metrics import fmt as fmtlib
 
 HISTORY_PERIODS = 6  # the sparkline's periods, fetched once for every card
-YEARS = 5  # the yearly history of figures that move once a year
 TOP_UNITS = 5
 ATTENTION_HEIGHT = 210  # px: the lists scroll inside, so the first screen keeps its shape
 
 c = ui.ctx()
 cfg = service.config()
 res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
-yearly_ids = sorted(service.yearly_metrics())
-yearly = service.results(c.as_of, "year", periods=YEARS, metrics=yearly_ids) if yearly_ids else None
 by_source = service.health(c.as_of)
-cards = service.cards(res, c.lang, c.as_of, yearly=yearly, by_source=by_source)
+cards = service.cards(res, c.lang, c.as_of, by_source=by_source)
 statuses = service.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)

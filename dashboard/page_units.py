@@ -119,13 +119,7 @@ else:
 
     filters = ((service.UNIT_DIMENSION, unit),)
     res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
-    yearly_ids = sorted(service.yearly_metrics())
-    yearly = (
-        service.results(c.as_of, "year", periods=5, metrics=yearly_ids, filters=filters)
-        if yearly_ids
-        else None
-    )
-    cards = service.cards(res, c.lang, c.as_of, yearly=yearly, by_source=service.health(c.as_of))
+    cards = service.cards(res, c.lang, c.as_of, by_source=service.health(c.as_of))
     statuses = service.theme_status(res)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)

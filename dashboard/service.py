@@ -487,12 +487,6 @@ def metric(metric_id: str) -> Metric | None:
     return config().metrics.get(metric_id)
 
 
-def yearly_metrics() -> set[str]:
-    """Metrics defined on the year of the date (their formula uses ``year(as_of)``): the figure
-    moves once a year, so a monthly history of it is flat and its yearly history is shown."""
-    return {mid for mid, m in config().metrics.items() if m.yearly}
-
-
 def dimension_title(dimension: str, lang: str) -> str:
     key = f"dimension.{dimension}"
     return t(key, lang) if has(key) else dimension
@@ -583,6 +577,7 @@ class Card:
     yearly: bool  # the history is by year
     freshness: Freshness | None
     reason: str | None = None  # why there is no value (metrics.status.NO_VALUE_REASONS)
+    own_period: str | None = None  # the period of a figure read at a coarser grain than the page
 
 
 @dataclass(frozen=True)
@@ -607,17 +602,16 @@ def cards(
     lang: str,
     as_of: dt.date,
     *,
-    yearly: Results | None = None,
     by_source: dict[str, SourceHealth] | None = None,
 ) -> list[Card | CardError]:
     """One card (or error card) per metric, in catalogue order.
 
     ``res`` holds several periods without a breakdown: the last is the card's figure, all of them
-    its sparkline. ``yearly`` (grain year) gives the history and change of the metrics that only
-    move once a year. Metrics the request skipped (no such dimension) get no card.
+    its sparkline. A metric whose data comes at a coarser grain than the page's (the yearly
+    budget) has its rows at that grain: its history, change and label are its own, and the card
+    names its period ("Số liệu: Năm 2025"). Metrics the request skipped get no card.
     """
     rows = _rows_by_metric(res.values)
-    yearly_rows = _rows_by_metric(yearly.values) if yearly is not None else {}
     errors = {e.metric: e for e in res.errors}
     out: list[Card | CardError] = []
     grain = res.request.grain
@@ -631,15 +625,10 @@ def cards(
         if spec is None or not series:
             continue
         last = series[-1]
-        delta, vs_year = last["delta"], False
-        history = tuple(r["value"] for r in series)
-        labels = tuple(fmtlib.period_short(r["period_start"], grain, lang) for r in series)
-        by_year = mid in yearly_rows and grain != "year"
-        if by_year:
-            years = yearly_rows[mid]
-            history = tuple(r["value"] for r in years)
-            labels = tuple(str(r["period_start"].year) for r in years)
-            delta, vs_year = years[-1]["delta"], True
+        own = str(last["grain"])
+        # the history starts at its first value (six years of a budget that began in 2021)
+        series = series[next((i for i, r in enumerate(series) if r["value"] is not None), 0) :]
+        labels = tuple(fmtlib.period_short(r["period_start"], own, lang) for r in series)
         out.append(
             Card(
                 metric=mid,
@@ -651,13 +640,16 @@ def cards(
                 target=last["target"],
                 expected=last["expected"],
                 status="not_reported" if last["reason"] == "not_reported" else str(last["status"]),
-                delta=delta,
-                delta_vs_year=vs_year,
-                history=history,
+                delta=last["delta"],
+                delta_vs_year=own == "year" and grain != "year",
+                history=tuple(r["value"] for r in series),
                 history_labels=labels,
-                yearly=by_year or grain == "year",
+                yearly=own == "year",
                 freshness=freshness(mid, as_of, by_source) if by_source else None,
                 reason=last["reason"],
+                own_period=None
+                if own == grain
+                else fmtlib.period(last["period_start"], last["period_end"], own, lang),
             )
         )
     return out

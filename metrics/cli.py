@@ -124,6 +124,7 @@ def _json(
             "metric": row["metric"],
             "period_start": row["period_start"].isoformat(),
             "period_end": row["period_end"].isoformat(),
+            "grain": row["grain"],
             "dims": {d: row[d] for d in dims},
             **{k: row[k] for k in ("value", "target", "expected", "status", "reason", "delta")},
         }
@@ -145,7 +146,7 @@ def _json(
     }
 
 
-def _table(results: Results, config: Config, lang: str, grain: str) -> str:
+def _table(results: Results, config: Config, lang: str) -> str:
     dims = list(results.request.by)
     head = [
         _HEAD["metric"][lang],
@@ -163,7 +164,7 @@ def _table(results: Results, config: Config, lang: str, grain: str) -> str:
         lines.append(
             [
                 row["metric"],
-                fmt.period(row["period_start"], row["period_end"], grain, lang),
+                fmt.period(row["period_start"], row["period_end"], row["grain"], lang),
                 *(row[d] or "" for d in dims),
                 fmt.value(row["value"], metric.format, lang),
                 "" if shown is None else fmt.value(shown, metric.format, lang),
@@ -228,7 +229,7 @@ def _compute(args: argparse.Namespace, out: TextIO) -> int:
         for error in results.errors:
             sys.stderr.write(error.problem.render(lang) + "\n")
     else:
-        out.write(_table(results, config, lang, args.grain))
+        out.write(_table(results, config, lang))
     return 1 if results.errors or config.errors else 0
 
 

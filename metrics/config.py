@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from metrics.compile import CompiledMetric
-from metrics.spec import Board, Metric, Settings, Theme, Unit
+from metrics.spec import GRAINS, Board, Grain, Metric, Settings, Theme, Unit
 from sources.problems import Problem
 from sources.spec import SourceSpec
 from sources.specbase import LocalText
+
+# A source's update cadence -> the grain its metrics are read at (finer cadences: any grain).
+_CADENCE_GRAIN: dict[str, Grain] = {"quarterly": "quarter", "yearly": "year"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,27 @@ class Config:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
+
+    def grain_of(self, metric_id: str) -> Grain | None:
+        """The grain a metric's data comes at, when it is coarser than any page's: its
+        ``grain``, else its source's cadence (quarterly, yearly), else, for a derived metric,
+        the coarsest of its inputs'. None: the metric is read at whatever grain is asked."""
+        metric = self.metrics.get(metric_id)
+        if metric is None:
+            return None
+        if metric.grain is not None:
+            return metric.grain
+        if metric.source is not None:
+            source = self.sources.get(metric.source)
+            return _CADENCE_GRAIN.get(source.freshness.cadence) if source else None
+        compiled = self.compiled.get(metric_id)
+        grains = [
+            self.grain_of(ref)
+            for ref in (compiled.value.metrics if compiled else ())
+            if ref != metric_id
+        ]
+        known = [g for g in grains if g is not None]
+        return max(known, key=GRAINS.index) if known else None
 
     def unit_kinds(self, metric_id: str, dimension: str) -> tuple[str, ...] | None:
         """The kinds of unit a breakdown of the metric by ``dimension`` lists; None when the

@@ -2,9 +2,9 @@
 
 The presenter page, the PowerPoint and PDF briefings and "Chốt số liệu" (publish) all start from
 a ``Deck``, so every slide and every export shows the same numbers. Computing it costs one engine
-request for the cards of all slides (one more per unit that unit slides filter on), one more
-for the yearly metrics' change against the previous year (``Metric.yearly``) and one per chart;
-everything after that is formatting.
+request for the cards of all slides (one more per unit that unit slides filter on) and one per
+chart; everything after that is formatting. A metric that comes once a year is read by year
+there (``Config.grain_of``), so its change is against the year before, as on the dashboard.
 
 A ``Deck`` carries its texts in both languages, so one deck serves a Vietnamese and an English
 briefing, and it can be stored as a snapshot (``layout`` + ``snapshot_values``) and rebuilt from
@@ -300,11 +300,6 @@ def slide_metrics(config: Config, slide: Slide) -> list[str]:
     return ids
 
 
-def _yearly(config: Config, metric_id: str) -> bool:
-    metric = config.metrics.get(metric_id)
-    return bool(metric and metric.yearly)
-
-
 def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]:
     metric = config.metrics.get(metric_id)
     if metric is None:
@@ -312,8 +307,9 @@ def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]
     return text_of(metric.title), metric.format, metric.direction
 
 
-def _card(config: Config, results: Results, metric_id: str, yearly: Results | None = None) -> Card:
-    """The metric's last period; ``yearly`` (grain year) gives the change of a yearly metric."""
+def _card(config: Config, results: Results, metric_id: str) -> Card:
+    """The metric's last period: at its own grain when that is coarser than the board's (a
+    yearly figure compares with the year before, as on the dashboard and in the CLI)."""
     title, fmt, direction = _metric_text(config, metric_id)
     rows = results.values.filter(pl.col("metric") == metric_id).sort("period_end")
     error: Text | None = None
@@ -327,11 +323,6 @@ def _card(config: Config, results: Results, metric_id: str, yearly: Results | No
             metric_id, title, fmt, direction, None, None, None, None, None, None, "no_data", error
         )
     row = rows.row(-1, named=True)
-    delta, vs_year = _num(row["delta"]), False
-    if yearly is not None:
-        years = yearly.values.filter(pl.col("metric") == metric_id).sort("period_end")
-        # No monthly change for a yearly figure, even when the yearly request found none.
-        delta, vs_year = (None if years.is_empty() else _num(years["delta"][-1])), True
     return Card(
         metric=metric_id,
         title=title,
@@ -342,10 +333,10 @@ def _card(config: Config, results: Results, metric_id: str, yearly: Results | No
         value=_num(row["value"]),
         target=_num(row["target"]),
         expected=_num(row["expected"]),
-        delta=delta,
+        delta=_num(row["delta"]),
         status=row["status"],
         error=error,
-        delta_vs_year=vs_year,
+        delta_vs_year=row["grain"] == "year" and results.request.grain != "year",
     )
 
 
@@ -469,34 +460,10 @@ def compute_deck(
         for unit, ids in by_unit.items()
         if ids
     }
-    yearly: dict[str | None, Results] = {}
-    if board.grain != "year":
-        for unit, ids in by_unit.items():
-            wanted = tuple(m for m in ids if _yearly(config, m))
-            if wanted:
-                yearly[unit] = compute(
-                    config,
-                    catalog,
-                    Request(
-                        as_of=day,
-                        grain="year",
-                        periods=2,
-                        filters=((_UNIT_DIMENSION, unit),) if unit else (),
-                        metrics=wanted,
-                    ),
-                )
 
     slides = []
     for index, (slide, ids) in enumerate(zip(board.slides, per_slide, strict=True)):
-        cards = tuple(
-            _card(
-                config,
-                results[slide.unit],
-                mid,
-                yearly.get(slide.unit) if _yearly(config, mid) else None,
-            )
-            for mid in ids
-        )
+        cards = tuple(_card(config, results[slide.unit], mid) for mid in ids)
         chart = _chart(config, catalog, board, slide, slide.chart, day) if slide.chart else None
         unit = config.units.get(slide.unit) if slide.unit else None
         bullets = (

@@ -20,7 +20,7 @@ from metrics.compile import CompiledMetric
 from metrics.config import Config
 from metrics.formula import PERIOD_COLUMNS, compile_formula, metric_column
 from metrics.periods import Period, periods_frame, periods_to, same_days_before, start_expr
-from metrics.spec import Grain, Metric
+from metrics.spec import GRAINS, Grain, Metric
 from metrics.status import finite, reason_expr, rollup_frame, status_expr
 from sources.problems import Problem, ProjectError, did_you_mean, register_messages
 
@@ -236,7 +236,7 @@ class _Run:
     def wanted(self) -> list[str]:
         """The metrics to report, in configuration order, with their errors noted."""
         config = self.config
-        known = list(config.metrics) + [m for m in config.broken_metrics if m not in config.metrics]
+        known = _all_ids(config)
         ids = list(self.request.metrics) if self.request.metrics else known
         for mid in ids:
             if mid in config.broken_metrics:
@@ -590,6 +590,7 @@ class _Run:
                 "metric",
                 PERIOD_START,
                 PERIOD_END,
+                pl.lit(self.request.grain).alias("grain"),
                 *self.request.by,
                 *VALUE_COLUMNS,
                 "status",
@@ -665,12 +666,79 @@ def _same_days_values(
 
 
 def compute(config: Config, catalog: FrameSource, request: Request) -> Results:
-    """Compute the requested metrics; never raises for a bad metric or source (see ``errors``)."""
+    """Compute the requested metrics; never raises for a bad metric or source (see ``errors``).
+
+    A metric whose data comes at a coarser grain than the request's (``Config.grain_of``: the
+    yearly budget on a monthly page) is computed at its own grain, over as many of its own
+    periods, and compared with its own previous period: never a zero for a month in which
+    nothing was due. The ``grain`` column of ``values`` says which grain each row is at. Themes
+    roll up over the request's periods, each taking the coarser period that contains it.
+    """
     request = replace(
         request,
         by=tuple(dict.fromkeys(request.by)),
         periods=min(max(1, request.periods), MAX_PERIODS),
     )
+    groups: dict[Grain, list[str]] = {}
+    for mid in request.metrics or _all_ids(config):
+        own = config.grain_of(mid)
+        coarser = own is not None and GRAINS.index(own) > GRAINS.index(request.grain)
+        groups.setdefault(own if coarser and own else request.grain, []).append(mid)
+    if set(groups) <= {request.grain}:
+        return _compute_at(config, catalog, request)
+    parts = [
+        _compute_at(config, catalog, replace(request, grain=grain, metrics=tuple(ids)))
+        for grain, ids in groups.items()
+    ]
+    order = {mid: i for i, mid in enumerate(request.metrics or _all_ids(config))}
+    values = (
+        pl.concat([part.values for part in parts])
+        .with_columns(pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_o"))
+        .sort(["_o", PERIOD_START, *request.by], nulls_last=True)
+        .drop("_o")
+    )
+    errors = sorted((e for part in parts for e in part.errors), key=lambda e: order[e.metric])
+    run = _Run(config, catalog, request)
+    shown = run.periods[1:]  # the first period is computed only to compare with
+    themes = run.themes(_on_periods(values, shown, request.grain), [e.metric for e in errors])
+    main = next((part for part in parts if part.request.grain == request.grain), None)
+    return Results(
+        request,
+        values,
+        themes,
+        errors,
+        {mid: dim for part in parts for mid, dim in part.skipped.items()},
+        parts[0].provenance,
+        main.compared_with if main else None,
+    )
+
+
+def _all_ids(config: Config) -> list[str]:
+    """Every metric written, valid or broken, in configuration order."""
+    return list(config.metrics) + [m for m in config.broken_metrics if m not in config.metrics]
+
+
+def _on_periods(values: pl.DataFrame, periods: list[Period], grain: Grain) -> pl.DataFrame:
+    """``values`` on the request's ``periods``: a row of a coarser grain stands in each period
+    of the request that ends inside it (the year 2025 so far for November), for roll-ups."""
+    coarse = values.filter(pl.col("grain") != grain)
+    if coarse.is_empty():
+        return values
+    bounds = pl.DataFrame(
+        {"_start": [p.start for p in periods], "_end": [p.end for p in periods]},
+        schema={"_start": pl.Date, "_end": pl.Date},
+    )
+    placed = (
+        coarse.join(bounds, how="cross")
+        .filter(pl.col("_end").is_between(pl.col(PERIOD_START), pl.col(PERIOD_END)))
+        .with_columns(pl.col("_start").alias(PERIOD_START), pl.col("_end").alias(PERIOD_END))
+        .drop("_start", "_end")
+    )
+    return pl.concat([values.filter(pl.col("grain") == grain), placed])
+
+
+def _compute_at(config: Config, catalog: FrameSource, request: Request) -> Results:
+    """``compute`` with every metric at the request's grain."""
     run = _Run(config, catalog, request)
     wanted = run.wanted()
     ids = run.closure(wanted)

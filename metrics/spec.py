@@ -52,9 +52,8 @@ register_messages(
 )
 
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
-GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")
+GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")  # finest first
 Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
-_YEARLY = re.compile(r"\byear\s*\(\s*as_of\s*\)")
 RESERVED_DIMENSIONS = frozenset(
     {
         "theme",
@@ -145,6 +144,9 @@ class Metric(Spec):
     owner: str | None = None
     visibility: Literal["public", "internal"] = "public"
     weight: float = Field(default=1.0, gt=0)
+    # How often its data comes (once a year: ``year``): computed and shown at that grain, or a
+    # coarser one, whatever grain the page is on (see ``Config.grain_of``).
+    grain: Grain | None = None
     # The value where the metric has no rows (a period, or a unit that sent nothing): 0 for
     # counts of events, so that "no overdue task" reads 0 rather than "did not report".
     default: float | None = None
@@ -180,15 +182,6 @@ class Metric(Spec):
                 if not 1900 <= year <= 2200:
                     raise invalid("spec.year", got=year)
         return value
-
-    @property
-    def yearly(self) -> bool:
-        """Defined on the year of the date (its formula uses ``year(as_of)``).
-
-        Such a figure moves once a year, so its change is shown against the previous year and its
-        history by year, on the dashboard and in meeting decks alike.
-        """
-        return any(_YEARLY.search(text or "") for text in (self.value, self.where))
 
     def target_on(self, day: dt.date) -> tuple[float | None, float | None]:
         """The final target and the value expected on ``day`` (they differ on a target path)."""

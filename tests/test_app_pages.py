@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, components, service
 from dashboard.service import Card, CardError, Freshness
 from metrics.config import Config
+from metrics.engine import Request, compute
 from metrics.loader import load_config
 from metrics.workspace import open_workspace
 from sources.problems import Location, Problem
@@ -575,3 +576,28 @@ def test_tasks_filters_survive_a_visit_to_another_page() -> None:
         assert not at.exception, [e.value for e in at.exception]
     assert "Đang hiển thị 12 nhiệm vụ" in [c.value for c in at.caption]
     assert param(at, "level") == "central" and param(at, "status") == "overdue"
+
+
+# --------------------------------------------------------------------------- a metric's own grain
+
+
+def test_a_yearly_metric_at_month_grain_is_charted_by_year_with_the_cards_change(
+    demo: Config,
+) -> None:
+    """The S&T budget comes once a year: on a monthly page it is read by year, never 0 đồng for
+    the months before its report, and the card, the chart and the CLI agree on its change."""
+    at = run("metric", metric="st_dt_allocated", grain="month")
+    trend = figure(at, 0)["data"]
+    line = next(trace for trace in trend if trace.get("mode", "").startswith("lines"))
+    assert line["y"] and all(v > 0 for v in line["y"])  # no zero for a month nothing was due
+    assert [str(x)[:4] for x in line["x"]] == ["2021", "2022", "2023", "2024", "2025"]
+    card = html_with(at, 'data-card="st_dt_allocated"')
+    assert "Số liệu: Năm 2025" in card
+    assert "so với năm trước" in card and "−487 tỷ" in card
+    engine = compute(
+        demo,
+        open_workspace(demo.folder).catalog,
+        Request(dt.date(2025, 11, 14), "month", metrics=("st_dt_allocated",)),
+    )
+    (row,) = engine.values.rows(named=True)
+    assert row["grain"] == "year" and row["delta"] == pytest.approx(-487e9, rel=0.01)

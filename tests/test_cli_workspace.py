@@ -45,7 +45,7 @@ def test_csv_output_and_errors_on_stderr(tmp_path, capsys):
         "en",
     )
     assert code == 1
-    assert text.splitlines()[0].startswith("metric,period_start,period_end,value")
+    assert text.splitlines()[0].startswith("metric,period_start,period_end,grain,value")
     assert "metric 'st_disbursement' (source 'budget'):" in capsys.readouterr().err
 
 

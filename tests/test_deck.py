@@ -178,29 +178,26 @@ def test_the_deck_is_computed_with_one_request_for_the_cards_and_one_per_chart(
     board = workspace.config.boards[CONFERENCE]
     compute_deck(workspace.config, workspace.catalog, board, as_of_default=AS_OF)
     charts = [s.chart for s in board.slides if s.chart]
-    assert len(calls) == 1 + 1 + len(charts)  # cards, the yearly metrics' change, charts
+    assert len(calls) == 1 + len(charts)  # the cards (yearly figures included), the charts
     assert len(calls[0].metrics) == len({m for s in board.slides for m in s.metrics})
-    yearly = calls[1]
-    assert (yearly.grain, yearly.periods) == ("year", 2)
-    assert set(yearly.metrics) == {
-        m for m in calls[0].metrics if workspace.config.metrics[m].yearly
-    }
 
 
-def test_yearly_metrics_are_those_defined_on_the_year_of_the_date(workspace: Workspace) -> None:
-    metrics = workspace.config.metrics
-    assert metrics["st_disbursement_rate"].yearly
-    assert not metrics["tasks_overdue_central"].yearly
+def test_yearly_metrics_are_those_whose_data_comes_once_a_year(workspace: Workspace) -> None:
+    config = workspace.config
+    assert config.grain_of("st_disbursement_rate") == "year"  # grain: year
+    assert config.grain_of("tasks_overdue_central") is None
 
 
 def test_a_yearly_card_changes_against_the_previous_year(
     workspace: Workspace, conference: Deck
 ) -> None:
-    """The dashboard's rule: a figure that moves once a year is compared with last year."""
+    """The dashboard's rule: a figure that moves once a year is compared with last year, and
+    the slide shows the same change as ``python -m metrics compute`` at its default month grain."""
     metric = "st_disbursement_rate"
     engine = compute(
-        workspace.config, workspace.catalog, Request(AS_OF, "year", 2, metrics=(metric,))
+        workspace.config, workspace.catalog, Request(AS_OF, "month", metrics=(metric,))
     )
+    assert engine.values["grain"].to_list() == ["year"]
     card = conference.card(metric)
     assert card.delta_vs_year
     assert card.delta == pytest.approx(engine.values.sort("period_end")["delta"][-1])
