@@ -441,13 +441,16 @@ class ThemeRow:
 
 
 def counts_text(state: ThemeState, lang: Lang) -> str:
-    return t(
+    counts = t(
         "overview.status_counts",
         lang,
         on_track=state.on_track,
         at_risk=state.at_risk,
         off_track=state.off_track,
     )
+    if state.not_reported:
+        counts += t("overview.not_reported_count", lang, n=state.not_reported)
+    return counts
 
 
 def short_target(card: Card, lang: Lang) -> str:

@@ -232,6 +232,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không có chỉ số nào cần chú ý",
         "en": "Nothing needs attention",
     },
+    "overview.not_reported_count": {"vi": ", {n} chưa báo cáo", "en": ", {n} did not report"},
     "overview.status_counts": {
         "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",
         "en": "{on_track} on track, {at_risk} at risk, {off_track} off track",

@@ -680,7 +680,8 @@ class ThemeState:
     status: str = "no_data"
     on_track: int = 0
     at_risk: int = 0
-    off_track: int = 0
+    off_track: int = 0  # of which ``not_reported`` did not report (counted against the unit)
+    not_reported: int = 0
 
 
 def theme_status(res: Results) -> dict[str, ThemeState]:
@@ -693,7 +694,8 @@ def theme_status(res: Results) -> dict[str, ThemeState]:
             str(row["status"]),
             int(row["on_track"] or 0),
             int(row["at_risk"] or 0),
-            int(row["off_track"] or 0),
+            int(row["off_track"] or 0) - int(row["not_reported"] or 0),
+            int(row["not_reported"] or 0),
         )
         for row in res.themes.filter(pl.col("period_start") == last).iter_rows(named=True)
     }

@@ -76,17 +76,29 @@ def reason_expr(value: pl.Expr, rows: pl.Expr, denominator: pl.Expr) -> pl.Expr:
 
 
 def rollup_frame(statuses: pl.DataFrame, rules: dict[str, str], keys: list[str]) -> pl.DataFrame:
-    """One status per theme and group of ``keys`` from rows of ``theme``, ``status``, ``weight``.
+    """One status per theme and group of ``keys`` from rows of ``theme``, ``status``, ``weight``
+    (and ``reason``, when there is one).
 
     Vectorised, so a breakdown by unit over many periods rolls up in one pass (see the module
-    docstring for the rules).
+    docstring for the rules). A unit that did not report (reason ``not_reported``) counts
+    against it: as off track in the roll-up, and in a ``not_reported`` count of its own.
     """
+    silent = (
+        (pl.col("reason") == "not_reported").fill_null(False)
+        if "reason" in statuses.columns
+        else pl.lit(False)
+    )
+    statuses = statuses.with_columns(
+        pl.when(silent).then(pl.lit("off_track")).otherwise(pl.col("status")).alias("status"),
+        silent.alias("_silent"),
+    )
     group = ["theme", *keys]
     counts = [(pl.col("status") == s).sum().cast(pl.Int64).alias(s) for s in STATUSES]
     rated = pl.col("status").is_in(RATED)
     score = pl.col("status").replace_strict(_SCORE, default=None, return_dtype=pl.Float64)
     summary = statuses.group_by(group, maintain_order=True).agg(
         *counts,
+        pl.col("_silent").sum().cast(pl.Int64).alias("not_reported"),
         ((score * pl.col("weight")).sum() / pl.col("weight").filter(rated).sum()).alias("_score"),
     )
     on, risk, off = pl.col("on_track"), pl.col("at_risk"), pl.col("off_track")
@@ -118,7 +130,10 @@ def rollup_frame(statuses: pl.DataFrame, rules: dict[str, str], keys: list[str])
         .then(weighted)
         .otherwise(worst)
     )
-    return summary.with_columns(status.alias("status")).select(*group, "status", *STATUSES)
+    # off_track counts the units' silences too; not_reported says how many of them there are
+    return summary.with_columns(status.alias("status")).select(
+        *group, "status", *STATUSES, "not_reported"
+    )
 
 
 STATUS_LABELS: dict[str, dict[str, str]] = {

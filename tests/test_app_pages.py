@@ -601,3 +601,10 @@ def test_a_yearly_metric_at_month_grain_is_charted_by_year_with_the_cards_change
     )
     (row,) = engine.values.rows(named=True)
     assert row["grain"] == "year" and row["delta"] == pytest.approx(-487e9, rel=0.01)
+
+
+def test_a_units_page_shows_what_it_did_not_report() -> None:
+    at = run("units", unit="phuong_hoang_mai")  # sent no satisfaction survey
+    page = " ".join(h.value for h in at.html) + " ".join(m.value for m in at.markdown)
+    assert 'data-status="not_reported"' in page and "Chưa báo cáo" in page
+    assert "chưa báo cáo" in page  # counted in its theme's line

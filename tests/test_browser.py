@@ -122,6 +122,15 @@ def test_the_first_screen_answers_the_conference(
     below 42%, the online rate beside the on-time rate, the departments that keep data closed."""
     visit(page, server, "/")
     assert_clean(page, "Tổng quan")
+    # the theme table's last line may still settle (fonts, images): wait for the two side by side
+    page.wait_for_function(
+        """() => {
+            const box = (id) => document.querySelector(`[data-headline=${id}]`)?.getBoundingClientRect();
+            const a = box("tasks_overdue_central"), b = box("tasks_overdue_city");
+            return a && b && Math.abs(a.y - b.y) < 12;
+        }""",
+        timeout=10_000,
+    )
     central = in_first_screen(page, "[data-headline=tasks_overdue_central]")
     city = in_first_screen(page, "[data-headline=tasks_overdue_city]")
     assert "12" in page.inner_text("[data-headline=tasks_overdue_central]")

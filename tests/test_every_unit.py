@@ -165,3 +165,10 @@ def test_unit_kinds_for_a_column_that_is_not_a_unit_column_is_an_error(tmp_path)
         "'unit_kinds' names column 'day', which is not in 'unit_columns' (unit)" in p.render("en")
         for p in config.errors
     )
+
+
+def test_a_silent_unit_counts_against_it_in_its_theme(tmp_path):
+    results = run(tmp_path, by=("unit",), metrics=("late_share",))
+    themes = {r["unit"]: r for r in results.themes.iter_rows(named=True)}
+    assert (themes["so_b"]["status"], themes["so_b"]["not_reported"]) == ("off_track", 1)
+    assert themes["phuong_a"]["not_reported"] == 0
