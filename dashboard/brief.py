@@ -47,6 +47,7 @@ from dashboard import charts
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.deck import Card, ChartData, Deck, DeckSlide, compute_deck, pick
+from metrics.status import REASON_LABELS
 from metrics.workspace import open_workspace
 from sources.problems import ProjectError
 
@@ -135,7 +136,7 @@ def card_text(card: Card, lang: Lang) -> CardText:
         target=target,
         expected=expected,
         delta=delta,
-        error=pick(card.error, lang),
+        error=pick(card.error, lang) or REASON_LABELS.get(card.reason or "", {}).get(lang, ""),
     )
 
 

@@ -99,6 +99,7 @@ class Card:
     status: str
     error: Text | None = None  # why there is no value, when the metric failed
     delta_vs_year: bool = False  # the change is against the previous year, not the last period
+    reason: str | None = None  # why there is no value (metrics.status.NO_VALUE_REASONS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +206,7 @@ class Deck:
                             "direction": c.direction,
                             "error": c.error,
                             "vs_year": c.delta_vs_year,
+                            "reason": c.reason,
                         }
                         for c in s.cards
                     ],
@@ -334,9 +336,10 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
         target=_num(row["target"]),
         expected=_num(row["expected"]),
         delta=_num(row["delta"]),
-        status=row["status"],
+        status="not_reported" if row["reason"] == "not_reported" else row["status"],
         error=error,
         delta_vs_year=row["grain"] == "year" and results.request.grain != "year",
+        reason=row["reason"],
     )
 
 
@@ -563,6 +566,7 @@ def deck_from_snapshot(snapshot: Snapshot) -> Deck:
                 status=v.status,
                 error=spec["error"],
                 delta_vs_year=bool(spec.get("vs_year", False)),
+                reason=spec.get("reason"),  # absent from snapshots published before it
             )
             for spec, v in zip(raw["cards"], card_values, strict=True)
         )

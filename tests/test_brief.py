@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -73,6 +74,16 @@ def test_a_card_says_which_way_its_change_goes_and_whether_that_is_good(deck: De
     worse = brief.card_text(deck.card("reports_on_time_rate"), "en").delta
     assert worse.startswith("▼ −3.5 pp") and worse.endswith("(worse)")
     assert brief.card_text(deck.card("tasks_total"), "vi").delta == "= 0 so với kỳ trước"
+
+
+def test_a_card_without_a_value_says_why(deck: Deck) -> None:
+    silent = dataclasses.replace(
+        deck.card("tasks_overdue_central"), value=None, delta=None, status="no_data",
+        reason="division_by_zero",
+    )  # fmt: skip
+    text = brief.card_text(silent, "vi")
+    assert (text.value, text.error) == ("chưa có số liệu", "chia cho 0")
+    assert brief.card_text(silent, "en").error == "division by zero"
 
 
 def _breakdown(values: dict[str, float | None], statuses: dict[str, str]) -> ChartData:
