@@ -266,7 +266,7 @@ def test_sqlite_reads_only_the_contract_columns_quoted(
     columns = {"order": "int", "Group": "str"}
     spec = source("t", kind="sql", path="r.sqlite", table="t", columns=columns)
     assert catalog(root, spec).frame("t").collect().rows() == [(1, "x")]
-    assert statements[-1][0] == 'SELECT "order", "Group" \nFROM t'
+    assert statements[-1][0] == 'SELECT "order", "Group" \nFROM t\n LIMIT ? OFFSET ?'
 
 
 def test_sql_missing_column_is_named_as_the_contract_does(root: Path, sqlite_db: Path) -> None:

@@ -3,10 +3,14 @@
 Queries are built with SQLAlchemy Core and bound parameters only, and select the contract's
 columns alone (quoted as the database needs), never ``*``. A staff ``query`` is wrapped as a
 subquery with every colon escaped, so ``note = 'a:b'`` or ``x::int`` stays text rather than
-becoming a bind parameter. Connections are read-only where the database allows it, and nothing
-is ever committed. What differs between databases (the driver to install, connect options, how a
-connection is made read-only) lives in one ``Dialect`` per database: ``sqlite``, ``postgresql``,
-``mariadb``; any other SQLAlchemy URL is read through the generic base.
+becoming a bind parameter. A staff ``query`` must parse as exactly one SELECT that writes nothing
+(``sources.kinds.sqlguard``), checked when the configuration is loaded and again before every
+read. Every read runs in a read-only transaction with a statement timeout (``timeout:``, 30 s by
+default), and nothing is ever committed: a query cut by the timeout is a source error, never a
+hung page. What differs between databases (the driver to install, connect options, how a read is
+made read-only and bounded, how a timeout shows) lives in one ``Dialect`` per database:
+``sqlite``, ``postgresql``, ``mariadb``; any other SQLAlchemy URL is read through the generic
+base, which can bound neither.
 
 With a ``time_column`` (see ``SqlKind.pushdown``), the period asked for is pushed into the query,
 widened by one day on each side: ``>= :since`` (the day before ``since``) and ``< :before`` (two
@@ -26,7 +30,7 @@ from typing import ClassVar
 
 import polars as pl
 import sqlalchemy as sa
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -42,6 +46,7 @@ from sources.kinds.base import (
     problem_at,
     register_kind,
 )
+from sources.kinds.sqlguard import query_problem
 from sources.paths import DataFile
 from sources.problems import Problem, did_you_mean, register_messages
 from sources.spec import SourceSpec
@@ -83,6 +88,10 @@ register_messages(
             "vi": "lỗi cơ sở dữ liệu: {detail}",
             "en": "database error: {detail}",
         },
+        "sql.timeout": {
+            "vi": "truy vấn quá thời gian, đã dừng sau {seconds} giây (tăng 'timeout' nếu cần)",
+            "en": "the query timed out and was stopped after {seconds} s (raise 'timeout' if needed)",
+        },
         "sql.inline_password": {
             "vi": "URL chứa mật khẩu trực tiếp: hãy dùng biến môi trường, ví dụ ${{TASKS_DB_PASSWORD}}",
             "en": "the URL holds a password inline: use an environment variable such as ${{TASKS_DB_PASSWORD}}",
@@ -90,6 +99,7 @@ register_messages(
     }
 )
 
+MAX_ROWS = 1_000_000_000  # a read never returns more rows than this
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _INLINE_PASSWORD = re.compile(r"://[^/@:]+:(?!\$\{)[^@/]+@")
 _UNESCAPED_COLON = re.compile(r"(?<!\\):")  # a colon SQLAlchemy would read as a parameter
@@ -104,6 +114,7 @@ class SqlSource(SourceSpec):
     table: str | None = None
     query: str | None = None
     time_column: str | None = None  # a column a period filter may be pushed down on
+    timeout: float = Field(default=30.0, gt=0, le=3600)  # seconds a read may take
 
     @model_validator(mode="after")
     def _one_location_one_target(self) -> SqlSource:
@@ -123,12 +134,17 @@ class Dialect:
     backends: ClassVar[tuple[str, ...]] = ()
     driver_package: ClassVar[str | None] = None  # what to ``pip install`` when it is missing
     connect_args: ClassVar[dict[str, object]] = {}
+    sqlglot: ClassVar[str | None] = None  # the dialect sqlglot parses a staff query in
 
     def prepare(self, engine: sa.Engine) -> None:
         """Set up every new connection of ``engine`` (for example a read-only session)."""
 
-    def begin(self, connection: sa.Connection) -> None:
-        """Set up the one connection a read uses, before the query runs."""
+    def limit(self, connection: sa.Connection, seconds: float) -> None:
+        """Make the read about to run on ``connection`` read-only and stop it after ``seconds``."""
+
+    def timed_out(self, error: BaseException) -> bool:
+        """Whether the database error ``error`` is the statement timeout of ``limit``."""
+        return False
 
     def file_engine(self, path: Path) -> sa.Engine:
         """An engine over a database file (``path:``), for dialects that have files."""
@@ -174,6 +190,10 @@ class SqlKind(Kind):
                 source=spec.id, suggestion=did_you_mean(spec.time_column, spec.columns),
             )  # fmt: skip
         yield from check_time_column(spec, "time_column", spec.time_column)
+        if spec.query:
+            found = query_problem(spec.query, _dialect_of(spec).sqlglot)
+            if found:
+                yield problem_at(found[0], spec, "query", **found[1])
         if spec.url and _INLINE_PASSWORD.search(spec.url):
             yield problem_at("sql.inline_password", spec, "url", "warning")
 
@@ -199,15 +219,22 @@ class SqlKind(Kind):
 
     def scan(self, spec: SourceSpec, ctx: ReadContext) -> pl.LazyFrame:
         assert isinstance(spec, SqlSource)
+        if spec.query:  # checked when loaded; again here, for a catalogue built some other way
+            found = query_problem(spec.query, _dialect_of(spec).sqlglot)
+            if found:
+                raise SourceError.one(spec.id, found[0], spec.field_loc("query"), **found[1])
         engine, dialect, secrets = self._engine(spec, ctx)
         try:
             # Closing the connection rolls its transaction back: nothing is ever committed.
             with engine.connect() as connection:
-                dialect.begin(connection)
+                dialect.limit(connection, spec.timeout)
                 frame = pl.read_database(
                     self._select(spec, ctx), connection, infer_schema_length=None
                 )
         except SQLAlchemyError as exc:
+            if dialect.timed_out(exc.orig if getattr(exc, "orig", None) else exc):
+                seconds = f"{spec.timeout:g}"
+                raise SourceError.one(spec.id, "sql.timeout", ctx.where, seconds=seconds) from None
             self._check_columns(spec, ctx, engine)  # a missing column, named as the contract does
             detail = first_line(exc.orig if getattr(exc, "orig", None) else exc)
             for secret in secrets:
@@ -232,7 +259,13 @@ class SqlKind(Kind):
 
     def _select(self, spec: SqlSource, ctx: ReadContext) -> sa.Select:
         columns = [sa.column(name) for name in spec.columns]
-        select = sa.select(*columns).select_from(self._origin(spec))
+        # The bound LIMIT makes every read carry a parameter, so PostgreSQL runs it through the
+        # extended protocol, which refuses a second statement smuggled into a query's text.
+        select = (
+            sa.select(*columns)
+            .select_from(self._origin(spec))
+            .limit(sa.bindparam("max_rows", MAX_ROWS, type_=sa.Integer))
+        )
         if not self.pushdown(spec):
             return select
         column = sa.column(spec.time_column)
@@ -292,6 +325,16 @@ class SqlKind(Kind):
         except ArgumentError:
             raise SourceError.one(spec.id, "sql.bad_url", where) from None
         return engine, dialect, secrets
+
+
+def _dialect_of(spec: SqlSource) -> Dialect:
+    """The dialect a source's database speaks: SQLite for a ``path``, else its URL's."""
+    if spec.path:
+        return dialect_for("sqlite")
+    try:
+        return dialect_for(make_url(spec.url or "").get_backend_name())
+    except (ArgumentError, ValueError):
+        return Dialect()
 
 
 def _env_lookup(
