@@ -11,6 +11,11 @@ import os
 from pathlib import Path
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+# The project's own data folder: the only place the demo is generated into without being asked
+# (``python -m sources demo --out DIR`` writes it anywhere, on purpose).
+PROJECT_DATA = REPO_CONFIG.parent / "data"
+# Secrets a source's URL names as ${NAME} when the environment does not have them.
+PROJECT_SECRETS = REPO_CONFIG.parent / ".streamlit" / "secrets.toml"
 SETTINGS_FILE = "settings.yaml"
 UNITS_FILE = "units.yaml"
 SOURCES_FILE = "sources.yaml"

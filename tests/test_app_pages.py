@@ -26,6 +26,7 @@ from metrics.config import Config
 from metrics.engine import Request, compute
 from metrics.loader import load_config
 from metrics.workspace import open_workspace
+from sources.demo import generate
 from sources.problems import Location, Problem
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,11 +39,12 @@ HEADLINE = re.compile(r'data-headline="([^"]+)"')
 
 def demo_copy(root: Path) -> Path:
     """The repository's configuration copied to ``root/config``, with the demo data generated
-    into ``root/data`` (its ``data_root`` is ``../data``): the pages are tested on the current
-    configuration and on demo data made by the current generator, whatever is in ``data/``."""
+    into ``root/data`` (its ``data_root`` is ``../data``) as ``python -m sources demo --out``
+    does: the pages are tested on the current configuration and on demo data made by the
+    current generator, whatever is in ``data/``."""
     folder = root / "config"
     shutil.copytree(REPO / "config", folder)
-    open_workspace(folder, generate_demo=True)
+    generate(root / "data")
     return folder
 
 

@@ -139,18 +139,31 @@ def demo_config(tmp_path):
     return load_config(folder)
 
 
-def test_the_demo_is_never_generated_over_other_data(tmp_path):
+def test_the_demo_is_never_generated_over_other_data(tmp_path, monkeypatch):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "surveys.csv").write_text("REAL DATA\n", encoding="utf-8")
     (tmp_path / "data" / "unrelated.csv").write_text("x\n", encoding="utf-8")
+    config = demo_config(tmp_path)
+    monkeypatch.setattr("metrics.workspace.PROJECT_DATA", config.data_root)
     with pytest.raises(ConfigError, match="already holds other data"):
-        ensure_demo_data(demo_config(tmp_path))
+        ensure_demo_data(config)
     assert (tmp_path / "data" / "surveys.csv").read_text(encoding="utf-8") == "REAL DATA\n"
 
 
-def test_the_demo_is_generated_once_into_an_empty_folder(tmp_path, monkeypatch):
+def test_the_demo_is_generated_once_into_the_projects_data_folder(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr("sources.demo.generate", lambda root: calls.append(root))
     config = demo_config(tmp_path)
+    monkeypatch.setattr("metrics.workspace.PROJECT_DATA", config.data_root)
     assert ensure_demo_data(config) is True
     assert calls == [config.data_root]
+
+
+def test_a_copied_config_says_how_to_get_its_data_and_writes_nothing(tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(REPO / "config", copy / "config")
+    code, _ = run("compute", "--config", str(copy / "config"), "--lang", "en")
+    assert code == 1
+    assert not (copy / "data").exists()
+    err = capsys.readouterr().err
+    assert "holds no demo data" in err and "python -m sources demo --out" in err

@@ -194,9 +194,10 @@ def test_sources_rules(tmp_path):
     )
     folder = write_config(tmp_path, sources=sources, metrics=metric("    value: count()\n"))
     lines = rendered(folder)
-    assert any("warning: source 'db': the URL holds a password inline" in line for line in lines), (
-        lines
-    )
+    assert any(
+        "error: source 'db': the URL holds a password written inline" in line for line in lines
+    ), lines
+    assert not any(":secret@" in line for line in lines)  # the message never repeats it
     assert any("source 'db': unknown column 'unitt' in source 'db'" in line for line in lines), (
         lines
     )

@@ -418,7 +418,8 @@ def test_missing_environment_variable_is_named(root: Path, monkeypatch: pytest.M
     with pytest.raises(SourceError) as caught:
         catalog(root, spec).frame("tasks")
     assert lines(caught.value) == [
-        "error: source 'tasks': environment variable 'KPI_TEST_MISSING' (used in 'url') is not set"
+        "error: source 'tasks': 'KPI_TEST_MISSING' (used in 'url') is neither a set environment "
+        "variable nor a key of .streamlit/secrets.toml"
     ]
 
 

@@ -234,3 +234,68 @@ def test_a_slow_source_costs_only_its_own_metrics(tmp_path: Path) -> None:
     assert fine == [1.0]
     (error,) = results.errors
     assert error.metric == "slow_count" and "timed out" in error.problem.text("en")
+
+
+# -- secrets by reference -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "part"),
+    [
+        ("postgresql+psycopg://reader:s3cr3t-Pa55@db.internal/r57", "a password"),
+        ("postgresql://reader:s3cr3t-Pa55@db.internal:5432/r57", "a password"),
+        ("mysql+pymysql://root:s3cr3t-Pa55@127.0.0.1/test?charset=utf8mb4", "a password"),
+        ("postgresql://reader:s3cr3t%2DPa55@db/r57", "a password"),  # percent-encoded
+        ("postgresql://reader@db/r57?password=s3cr3t-Pa55", "the parameter 'password'"),
+        ("postgresql://db/r57?user=reader&sslpassword=s3cr3t-Pa55", "the parameter 'sslpassword'"),
+        ("mssql+pyodbc://db/r57?token=s3cr3t-Pa55", "the parameter 'token'"),
+    ],
+)
+def test_an_inline_secret_is_an_error_that_never_repeats_it(
+    tmp_path: Path, url: str, part: str
+) -> None:
+    sources = f"""\
+        sources:
+          - id: tasks
+            title: Nhiệm vụ
+            owner: u1
+            kind: sql
+            url: "{url}"
+            table: tasks
+            columns: {{id: int}}
+        """
+    metrics = "metrics:\n  - {id: n, title: N, theme: t, source: tasks, value: count()}\n"
+    problems = load_config(write_config(tmp_path, sources=sources, metrics=metrics)).problems
+    found = [p for p in problems if p.subject_id == "tasks" and p.code == "sql.inline_secret"]
+    assert len(found) == 1 and found[0].level == "error"
+    for lang in ("vi", "en"):
+        text = found[0].render(lang)
+        assert "s3cr3t" not in text and "sources.yaml:6:10" in text
+    assert f"holds {part} written inline" in found[0].render("en")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://reader:${TASKS_DB_PASSWORD}@db.internal/r57",
+        "postgresql://reader@db/r57?password=${TASKS_DB_PASSWORD}",
+        "postgresql://reader@db/r57?sslmode=require",
+    ],
+)
+def test_a_named_secret_passes(url: str) -> None:
+    assert sql_kind._inline_secret(url) is None
+
+
+def test_a_name_resolves_from_the_environment_then_the_secrets_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sources import secrets
+
+    file = tmp_path / "secrets.toml"
+    file.write_text('TASKS_DB_PASSWORD = "from-the-file"\n', encoding="utf-8")
+    monkeypatch.setattr(secrets, "PROJECT_SECRETS", file)
+    monkeypatch.delenv("TASKS_DB_PASSWORD", raising=False)
+    assert secrets.lookup("TASKS_DB_PASSWORD") == "from-the-file"
+    monkeypatch.setenv("TASKS_DB_PASSWORD", "from-the-environment")
+    assert secrets.lookup("TASKS_DB_PASSWORD") == "from-the-environment"
+    assert secrets.lookup("NOT_THERE") is None

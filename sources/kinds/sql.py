@@ -22,7 +22,6 @@ columns in the session's zone, text dates with ``T`` or a space); the caller fil
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,6 +48,7 @@ from sources.kinds.base import (
 from sources.kinds.sqlguard import query_problem
 from sources.paths import DataFile
 from sources.problems import Problem, did_you_mean, register_messages
+from sources.secrets import SECRET_PARAMETERS, lookup
 from sources.spec import SourceSpec
 from sources.specbase import invalid
 
@@ -77,8 +77,10 @@ register_messages(
             "(dialect+driver://user:${{VARIABLE}}@host:port/db)",
         },
         "sql.missing_env": {
-            "vi": "biến môi trường '{name}' (dùng trong 'url') chưa được đặt",
-            "en": "environment variable '{name}' (used in 'url') is not set",
+            "vi": "'{name}' (dùng trong 'url') không phải biến môi trường đã đặt, cũng không có "
+            "trong .streamlit/secrets.toml",
+            "en": "'{name}' (used in 'url') is neither a set environment variable nor a key of "
+            ".streamlit/secrets.toml",
         },
         "sql.driver": {
             "vi": "chưa cài trình điều khiển cơ sở dữ liệu cho '{dialect}': pip install {package}",
@@ -92,16 +94,18 @@ register_messages(
             "vi": "truy vấn quá thời gian, đã dừng sau {seconds} giây (tăng 'timeout' nếu cần)",
             "en": "the query timed out and was stopped after {seconds} s (raise 'timeout' if needed)",
         },
-        "sql.inline_password": {
-            "vi": "URL chứa mật khẩu trực tiếp: hãy dùng biến môi trường, ví dụ ${{TASKS_DB_PASSWORD}}",
-            "en": "the URL holds a password inline: use an environment variable such as ${{TASKS_DB_PASSWORD}}",
+        "sql.inline_secret": {
+            "vi": "URL chứa {part} viết trực tiếp: hãy viết tên của nó, ví dụ ${{TASKS_DB_PASSWORD}}, "
+            "và đặt giá trị trong biến môi trường hoặc .streamlit/secrets.toml",
+            "en": "the URL holds {part} written inline: write its name instead, e.g. "
+            "${{TASKS_DB_PASSWORD}}, with the value in an environment variable or "
+            ".streamlit/secrets.toml",
         },
     }
 )
 
 MAX_ROWS = 1_000_000_000  # a read never returns more rows than this
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_INLINE_PASSWORD = re.compile(r"://[^/@:]+:(?!\$\{)[^@/]+@")
 _UNESCAPED_COLON = re.compile(r"(?<!\\):")  # a colon SQLAlchemy would read as a parameter
 _ISO_DATETIME = ("%Y-%m-%d ", "%Y-%m-%dT")  # datetime formats whose text sorts as time
 
@@ -194,8 +198,9 @@ class SqlKind(Kind):
             found = query_problem(spec.query, _dialect_of(spec).sqlglot)
             if found:
                 yield problem_at(found[0], spec, "query", **found[1])
-        if spec.url and _INLINE_PASSWORD.search(spec.url):
-            yield problem_at("sql.inline_password", spec, "url", "warning")
+        part = _inline_secret(spec.url) if spec.url else None
+        if part:
+            yield problem_at("sql.inline_secret", spec, "url", part=part)
 
     def time_column(self, spec: SourceSpec) -> str | None:
         assert isinstance(spec, SqlSource)
@@ -337,13 +342,29 @@ def _dialect_of(spec: SqlSource) -> Dialect:
         return Dialect()
 
 
+def _inline_secret(url: str) -> str | None:
+    """Which part of ``url`` holds a secret written out rather than named (``${NAME}``)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return None  # not a URL at all: reported when the source is read
+    named = _ENV_REF.fullmatch
+    if parsed.password and not named(str(parsed.password)):
+        return "a password"
+    for key, item in parsed.query.items():
+        values = (item,) if isinstance(item, str) else item
+        if key.lower() in SECRET_PARAMETERS and any(v and not named(v) for v in values):
+            return f"the parameter '{key}'"
+    return None
+
+
 def _env_lookup(
     spec: SqlSource, where: object, secrets: list[str]
 ) -> Callable[[re.Match[str]], str]:
     """The value of one ``${NAME}``, noted as a secret so that errors never show it."""
 
     def value(match: re.Match[str]) -> str:
-        found = os.environ.get(match.group(1))
+        found = lookup(match.group(1))
         if found is None:
             raise SourceError.one(spec.id, "sql.missing_env", where, name=match.group(1))
         if found:
