@@ -32,7 +32,7 @@ from sources import contract
 from sources.errors import SourceError
 from sources.health import SourceHealth, lateness
 from sources.kinds import Kind, ReadContext, first_line, kind_for
-from sources.paths import DataFile
+from sources.paths import DataFile, root_problem
 from sources.problems import Problem, did_you_mean, register_messages
 from sources.spec import SourceSpec
 
@@ -129,6 +129,8 @@ class Catalog:
         self._cache: OrderedDict[tuple[str, object, object], _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._source_locks: dict[str, threading.Lock] = {}
+        # A data root outside the allowed folders is never read, whoever built the catalogue.
+        self._root_problem = root_problem(self.data_root)
 
     # -- public -----------------------------------------------------------------------------
 
@@ -325,6 +327,11 @@ class Catalog:
         until: dt.date | dt.datetime | None,
     ) -> _Entry:
         """The cached read of a source, reading it again when its fingerprint has changed."""
+        if self._root_problem is not None:
+            problem = self._root_problem
+            raise SourceError(
+                [Problem(problem.code, problem.params, None, "error", "source", spec.id)]
+            )
         kind = kind_for(spec)
         key = (spec.id, since, until) if kind.pushdown(spec) else (spec.id, None, None)
         with self._lock:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_CONFIG = Path(__file__).resolve().parent.parent / "config"
+PROJECT = Path(__file__).resolve().parent.parent  # the folder of app.py: the project's own
+REPO_CONFIG = PROJECT / "config"
+DATA_ROOTS_VARIABLE = "KPI_DATA_ROOTS"  # more folders data may live in, os.pathsep-separated
 # The project's own data folder: the only place the demo is generated into without being asked
 # (``python -m sources demo --out DIR`` writes it anywhere, on purpose).
 PROJECT_DATA = REPO_CONFIG.parent / "data"

@@ -21,7 +21,7 @@ from pydantic import ConfigDict, StrictBool
 from sources.catalog import Catalog
 from sources.kinds import parse_source
 from sources.layout import SETTINGS_FILE, SOURCES_FILE
-from sources.paths import display
+from sources.paths import display, root_problem
 from sources.problems import ConfigError, Location, Problem, register_messages
 from sources.spec import SourceSpec
 from sources.specbase import Spec, TimeZoneName, parse_model
@@ -111,6 +111,11 @@ def read_settings(folder: Path, model: type[S], problems: list[Problem]) -> S:
     problems.extend(found)
     if settings is None:
         raise ConfigError(problems)
+    if isinstance(settings, DataSettings):
+        where = settings.field_loc("data_root")
+        outside = root_problem((folder / settings.data_root).resolve(), where)
+        if outside is not None:
+            problems.append(outside)
     return settings
 
 

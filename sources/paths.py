@@ -16,10 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sources.errors import SourceError
-from sources.problems import Location, register_messages
+from sources.layout import DATA_ROOTS_VARIABLE, PROJECT
+from sources.problems import Location, Problem, register_messages
 
 register_messages(
     {
+        "path.root_outside": {
+            "vi": "thư mục dữ liệu '{path}' nằm ngoài thư mục dự án; chỉ dùng được thư mục trong dự "
+            "án hoặc thư mục người vận hành khai báo trong biến môi trường {variable}",
+            "en": "the data folder '{path}' is outside the project; only folders inside it, or "
+            "those the operator lists in the environment variable {variable}, may be used",
+        },
         "path.url": {
             "vi": "'{path}' là một địa chỉ URL: chỉ đọc được tệp trong thư mục dữ liệu",
             "en": "'{path}' is a URL: only files under the data folder can be read",
@@ -70,6 +77,22 @@ class DataFile:
 
     rel: str  # POSIX path relative to the data root: what the ``_file`` column holds
     path: Path  # resolved absolute path: what is opened
+
+
+def allowed_roots() -> list[Path]:
+    """The folders a data root may lie in: the project, and what ``KPI_DATA_ROOTS`` lists."""
+    listed = os.environ.get(DATA_ROOTS_VARIABLE, "").split(os.pathsep)
+    return [PROJECT.resolve(), *(Path(item).expanduser().resolve() for item in listed if item)]
+
+
+def root_problem(root: Path, where: Location | None = None) -> Problem | None:
+    """Why ``root`` may not be a data root (it lies outside every allowed folder, symbolic
+    links followed), or None: ``data_root: /`` would otherwise let a source read any file."""
+    real = root.resolve()
+    if any(real == allowed or allowed in real.parents for allowed in allowed_roots()):
+        return None
+    params = {"path": display(root), "variable": DATA_ROOTS_VARIABLE}
+    return Problem("path.root_outside", params, where, "error", "settings")
 
 
 def is_glob(pattern: str) -> bool:
