@@ -20,7 +20,14 @@ from metrics.compile import compile_metrics
 from metrics.config import Config, MetricOutline
 from metrics.rules import validate
 from metrics.spec import Board, Metric, Settings, Unit
-from sources.layout import SETTINGS_FILE, SOURCES_FILE, UNITS_FILE, board_files, metric_files
+from sources.layout import (
+    SETTINGS_FILE,
+    SOURCES_FILE,
+    UNITS_FILE,
+    board_files,
+    metric_files,
+    shown_config_path,
+)
 from sources.loader import (
     model_parser,
     read_items,
@@ -29,7 +36,6 @@ from sources.loader import (
     read_sources,
     read_yaml,
 )
-from sources.paths import display
 from sources.problems import Location, Problem
 from sources.specbase import LocalText, parse_model
 
@@ -93,10 +99,12 @@ def load_config(folder: Path | str) -> Config:
     for path in metric_files(folder):
         data = read_yaml(path, problems)
         if data is None:
-            unreadable.append(display(path))
+            unreadable.append(shown_config_path(path))
             continue
         outline += _outline(data)
-        found = read_items(data, "metrics", display(path), parse_metric, "metric", problems)
+        found = read_items(
+            data, "metrics", shown_config_path(path), parse_metric, "metric", problems
+        )
         for metric_id, metric in found.items():
             if metric_id in metrics:  # the same id in two files
                 problems.append(_duplicate(metrics[metric_id], metric))
@@ -108,7 +116,9 @@ def load_config(folder: Path | str) -> Config:
         data = read_yaml(path, problems)
         if data is None:
             continue
-        board, found_problems = parse_model(Board, data, file=display(path), subject_kind="board")
+        board, found_problems = parse_model(
+            Board, data, file=shown_config_path(path), subject_kind="board"
+        )
         problems.extend(found_problems)
         if board is not None:
             if board.id in boards:

@@ -110,7 +110,8 @@ def _check(args: argparse.Namespace, config: SourceConfig, lang: Lang) -> int:
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 1 if failed or config_errors else 0
-    print(message("cli.heading", lang, day=_day(today, lang), root=display(config.data_root)))
+    root = config.data_root.name or "/"  # its name, never the server's path to it
+    print(message("cli.heading", lang, day=_day(today, lang), root=root))
     print()
     print(health_table(health, lang))
     lines = [problem.render(lang) for problem in config.problems]

@@ -274,9 +274,10 @@ class Catalog:
             entry.as_of_day[today] = (found["newest"].item(), int(found["rows"].item()))
         return entry.as_of_day[today]
 
-    @staticmethod
-    def _read_failed(spec: SourceSpec, exc: BaseException) -> SourceError:
-        return SourceError.one(spec.id, "source.read_failed", spec.loc, detail=first_line(exc))
+    def _read_failed(self, spec: SourceSpec, exc: BaseException) -> SourceError:
+        """A reader's own error, told without the server's path to the data folder."""
+        detail = first_line(exc).replace(str(self.data_root), self.data_root.name or "/")
+        return SourceError.one(spec.id, "source.read_failed", spec.loc, detail=detail)
 
     # -- reading ----------------------------------------------------------------------------
 

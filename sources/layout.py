@@ -30,6 +30,13 @@ def default_config_dir() -> Path:
     return Path(os.environ.get("KPI_CONFIG") or REPO_CONFIG)
 
 
+def shown_config_path(path: Path) -> str:
+    """A configuration file as messages name it: from its configuration folder's name on
+    (``config/metrics/service.yaml``), never the server's absolute path to it."""
+    folder = path.parent.parent if path.parent.name in (METRICS_DIR, BOARDS_DIR) else path.parent
+    return Path(folder.name, path.relative_to(folder)).as_posix()
+
+
 def metric_files(folder: Path) -> list[Path]:
     return sorted((folder / METRICS_DIR).glob("*.yaml"))
 

@@ -20,8 +20,8 @@ from pydantic import ConfigDict, StrictBool
 
 from sources.catalog import Catalog
 from sources.kinds import parse_source
-from sources.layout import SETTINGS_FILE, SOURCES_FILE
-from sources.paths import display, root_problem
+from sources.layout import SETTINGS_FILE, SOURCES_FILE, shown_config_path
+from sources.paths import root_problem
 from sources.problems import ConfigError, Location, Problem, register_messages
 from sources.spec import SourceSpec
 from sources.specbase import Spec, TimeZoneName, parse_model
@@ -83,7 +83,7 @@ class _DataSettingsOnly(DataSettings):
 def read_yaml(path: Path, problems: list[Problem]) -> Any:
     """A YAML file's content, or None with its problems added to ``problems``."""
     try:
-        return load(path, display(path))
+        return load(path, shown_config_path(path))
     except ConfigError as exc:
         problems.extend(exc.problems)
         return None
@@ -101,11 +101,11 @@ def read_settings(folder: Path, model: type[S], problems: list[Problem]) -> S:
         )
     path = folder / SETTINGS_FILE
     if not path.exists():
-        raise ConfigError(Problem("config.missing_file", {}, Location(display(path))))
+        raise ConfigError(Problem("config.missing_file", {}, Location(shown_config_path(path))))
     raw = read_yaml(path, problems)
     settings, found = (
         (None, []) if raw is None else parse_model(
-            model, raw, file=display(path), subject_kind="settings"
+            model, raw, file=shown_config_path(path), subject_kind="settings"
         )
     )  # fmt: skip
     problems.extend(found)
@@ -128,12 +128,12 @@ def read_list(
     problem; the valid objects still come back, by id, the first of a repeated id kept.
     """
     if not path.exists():
-        problems.append(Problem("config.missing_file", {}, Location(display(path))))
+        problems.append(Problem("config.missing_file", {}, Location(shown_config_path(path))))
         return {}
     data = read_yaml(path, problems)
     if data is None:
         return {}
-    return read_items(data, key, display(path), parse, kind, problems)
+    return read_items(data, key, shown_config_path(path), parse, kind, problems)
 
 
 def read_items(

@@ -36,32 +36,32 @@ register_messages(
             "en": "path '{path}' may not contain '..'",
         },
         "path.outside": {
-            "vi": "đường dẫn '{path}' nằm ngoài thư mục dữ liệu {root}",
-            "en": "path '{path}' is outside the data folder {root}",
+            "vi": "đường dẫn '{path}' nằm ngoài thư mục dữ liệu '{root}'",
+            "en": "path '{path}' is outside the data folder '{root}'",
         },
         "path.link_escape": {
-            "vi": "'{path}' là liên kết trỏ ra ngoài thư mục dữ liệu {root}",
-            "en": "'{path}' is a link that leads outside the data folder {root}",
+            "vi": "'{path}' là liên kết trỏ ra ngoài thư mục dữ liệu '{root}'",
+            "en": "'{path}' is a link that leads outside the data folder '{root}'",
         },
         "path.no_match": {
-            "vi": "không có tệp nào khớp mẫu '{pattern}' trong {root}",
-            "en": "no file matches '{pattern}' under {root}",
+            "vi": "không có tệp nào khớp mẫu '{pattern}' trong '{root}'",
+            "en": "no file matches '{pattern}' under '{root}'",
         },
         "path.not_found": {
-            "vi": "không tìm thấy tệp '{path}' trong {root}",
-            "en": "file '{path}' not found under {root}",
+            "vi": "không tìm thấy tệp '{path}' trong '{root}'",
+            "en": "file '{path}' not found under '{root}'",
         },
         "path.not_file": {
             "vi": "'{path}' không phải là một tệp",
             "en": "'{path}' is not a file",
         },
         "path.link_loop": {
-            "vi": "'{path}' là liên kết vòng (trỏ lại chính nó) trong thư mục dữ liệu {root}",
-            "en": "'{path}' is a link loop (it leads back to itself) under the data folder {root}",
+            "vi": "'{path}' là liên kết vòng (trỏ lại chính nó) trong thư mục dữ liệu '{root}'",
+            "en": "'{path}' is a link loop (it leads back to itself) under the data folder '{root}'",
         },
         "path.os_error": {
-            "vi": "không truy cập được '{path}' trong {root}: {detail}",
-            "en": "cannot access '{path}' under {root}: {detail}",
+            "vi": "không truy cập được '{path}' trong '{root}': {detail}",
+            "en": "cannot access '{path}' under '{root}': {detail}",
         },
     }
 )
@@ -97,6 +97,12 @@ def root_problem(root: Path, where: Location | None = None) -> Problem | None:
 
 def is_glob(pattern: str) -> bool:
     return any(char in GLOB_CHARS for char in pattern)
+
+
+def shown_data_path(root: Path, rel: str) -> str:
+    """A data file as messages name it: from the data folder's name on (``data/w.csv``), never
+    the server's absolute path to it."""
+    return f"{root.name}/{rel}" if root.name else rel
 
 
 def display(path: Path) -> str:
@@ -138,7 +144,7 @@ def resolve(
     base = root.resolve()
 
     def fail(code: str, **params: object) -> SourceError:
-        return SourceError.one(source_id, code, where, root=display(base), **params)
+        return SourceError.one(source_id, code, where, root=root.name or "/", **params)
 
     if _URL.match(pattern):
         raise fail("path.url", path=pattern)

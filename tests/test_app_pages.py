@@ -418,6 +418,10 @@ def test_a_missing_source_shows_error_cards_and_a_failed_source(
     assert 'data-source="surveys"' in html_with(at, "data-source=")
     data = run("data")
     assert "⚠ Không đọc được" in data.dataframe[0].value["Tình trạng"].to_list()
+    # the error names the file from the config folder on: no server path on any page
+    shown = " ".join(h.value for h in [*at.html, *data.html]) + data.dataframe[0].value.to_csv()
+    assert "config/sources.yaml" in shown or "surveys_gone.csv" in shown
+    assert str(tmp_path) not in shown and str(REPO) not in shown
 
 
 def test_the_presenter_page_is_registered_when_it_exists() -> None:

@@ -83,3 +83,27 @@ def test_the_projects_own_data_folder_is_allowed(only_the_project: None) -> None
     from tests.conftest import REPO
 
     assert not [p for p in load_config(REPO / "config").problems if p.code == "path.root_outside"]
+
+
+def test_cli_messages_name_files_without_the_servers_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken metric file, a missing data file and a bad source: every line the CLI prints
+    names files from the config or data folder on, never the absolute path on this server."""
+    from metrics.cli import main
+
+    folder = write_config(
+        tmp_path,
+        sources=SOURCES.replace("etc/passwd", "gone.csv"),
+        metrics=METRICS,
+        boards={"b": "id: b\ntitle: B\nslides: [{title: S, metrics: [n]}\n"},  # broken YAML
+    )
+    (folder / "data").mkdir()
+    (folder / "metrics" / "broken.yaml").write_text("metrics:\n  - id: [x\n", encoding="utf-8")
+    main(["validate", "--config", str(folder), "--lang", "en"])
+    main(["compute", "--config", str(folder), "--lang", "en"])
+    printed = capsys.readouterr()
+    text = printed.out + printed.err
+    assert "config/metrics/broken.yaml:" in text and "config/boards/b.yaml:" in text
+    assert "'gone.csv' not found under 'data'" in text
+    assert str(tmp_path) not in text

@@ -192,7 +192,7 @@ def test_a_file_that_keeps_changing_is_reported(
         catalog(root, source(path="a.csv")).frame("s")
     assert lines(caught.value) == [
         (
-            f"{root}/a.csv: error: source 's': the file changed while it was read (3 attempts): "
+            "data/a.csv: error: source 's': the file changed while it was read (3 attempts): "
             "it may still be being written"
         )
     ]
@@ -204,7 +204,7 @@ def test_a_cut_last_line_is_reported(root: Path) -> None:
         catalog(root, source(path="a.csv")).frame("s")
     assert lines(caught.value) == [
         (
-            f"{root}/a.csv: error: source 's': the last line (3) is incomplete (2 of 3 fields, no "
+            "data/a.csv: error: source 's': the last line (3) is incomplete (2 of 3 fields, no "
             "line end): the file may still be being written"
         )
     ]
@@ -315,7 +315,7 @@ def test_a_file_system_error_is_a_failed_health_and_a_source_error(
     [health, other] = books.health()
     assert health.status == "failed"
     assert [p.render("en") for p in health.problems] == [
-        f"error: source 's': cannot read the source: [Errno 13] Permission denied: '{root}/a.csv'"
+        "error: source 's': cannot read the source: [Errno 13] Permission denied: 'data/a.csv'"
     ]
     assert other.status == "failed"  # no such file: its own, ordinary error
     with pytest.raises(SourceError) as caught:

@@ -113,9 +113,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_check_reports_each_problem_and_still_reads_the_healthy(config: Path) -> None:
     result = run("check", "--config", str(config), "--lang", "en")
     assert result.returncode == 1, result.stderr
-    data = config / "data"
     assert result.stdout.splitlines() == [
-        f"Data sources as of 2025-11-14 (data folder: {data})",
+        "Data sources as of 2025-11-14 (data folder: data)",
         "",
         "source          kind     status   rows  newest      late (days)",
         "surveys         csv      ok       2     2025-10-30  0",
@@ -125,16 +124,16 @@ def test_check_reports_each_problem_and_still_reads_the_healthy(config: Path) ->
         "health_records  sql      refused  -     -           -",
         "",
         (
-            f"{data}/dossiers/2025.parquet: error: source 'dossiers': not a complete Parquet file "
+            "data/dossiers/2025.parquet: error: source 'dossiers': not a complete Parquet file "
             "(truncated or damaged): parquet: File out of specification: The file must end with "
             "PAR1 or PARE"
         ),
         (
-            f"{data}/budget/budget_2023.xlsx: error: source 'budget': column 'disbursed' is missing "
+            "data/budget/budget_2023.xlsx: error: source 'budget': column 'disbursed' is missing "
             "(columns found: unit, allocated, disbursd) (did you mean 'disbursd'?)"
         ),
         (
-            f"{config}/sources.yaml:37:7: warning: source 'health_records': unit 'so_y_te' refuses "
+            "config/sources.yaml:37:7: warning: source 'health_records': unit 'so_y_te' refuses "
             "to share this data: Patient confidentiality"
         ),
         "",
@@ -208,7 +207,7 @@ def test_invalid_definitions_are_one_line_problems(
     (config / "sources.yaml").write_text(text)
     assert main(["check", "--config", str(config), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    yaml_file = config / "sources.yaml"
+    yaml_file = "config/sources.yaml"  # named from the config folder on, never the server path
     assert f"{yaml_file}:9:5: error: source 'tasks': missing required field 'columns'" in out
     assert (f"{yaml_file}:15:5: error: source 'tasks': field 'colums' is not allowed here") in out
     assert (
@@ -221,7 +220,7 @@ def test_broken_yaml_is_reported(config: Path, capsys: pytest.CaptureFixture[str
     (config / "sources.yaml").write_text("sources:\n  - id: a\n   title: x\n")
     assert main(["check", "--config", str(config), "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert f"{config}/sources.yaml:3:4: error: invalid YAML:" in out
+    assert "config/sources.yaml:3:4: error: invalid YAML:" in out
 
 
 def test_preview(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -299,6 +298,6 @@ def test_an_unknown_time_zone_is_a_settings_problem(config: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stderr.strip() == (
-        f"{config}/settings.yaml:7:11: error: settings: unknown time zone 'Asia/Hanoi' "
+        "config/settings.yaml:7:11: error: settings: unknown time zone 'Asia/Hanoi' "
         "(e.g. Asia/Ho_Chi_Minh)"
     )

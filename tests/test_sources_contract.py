@@ -33,7 +33,7 @@ def test_text_that_is_not_a_number(root: Path) -> None:
     (root / "b.csv").write_text("unit,disbursed\nso_y_te,10\nso_tu_phap,n/a\nso_noi_vu,x\n")
     assert errors(root, path="b.csv", columns={"unit": "str", "disbursed": "int"}) == [
         (
-            f"{root}/b.csv: error: source 'budget': column 'disbursed': value 'n/a' (row 3) "
+            "data/b.csv: error: source 'budget': column 'disbursed': value 'n/a' (row 3) "
             "is not a number (int)"
         )
     ]
@@ -47,7 +47,7 @@ def test_the_message_in_vietnamese(root: Path) -> None:
         )
     assert lines(caught.value, "vi") == [
         (
-            f"{root}/b.csv: error: nguồn 'budget': cột 'disbursed': giá trị 'n/a' (dòng 2) "
+            "data/b.csv: error: nguồn 'budget': cột 'disbursed': giá trị 'n/a' (dòng 2) "
             "không phải là số (float)"
         )
     ]
@@ -63,7 +63,7 @@ def test_excel_value_that_is_not_a_number_names_the_workbook_and_row(
     columns = {"unit": "str", "allocated": "int", "disbursed": "int"}
     assert errors(root, kind="excel", path="budget/*.xlsx", columns=columns) == [
         (
-            f"{root}/budget/budget_2023.xlsx: error: source 'budget': column 'disbursed': "
+            "data/budget/budget_2023.xlsx: error: source 'budget': column 'disbursed': "
             "value 'n/a' (row 17) is not a number (int)"
         )
     ]
@@ -83,7 +83,7 @@ def test_excel_sheet_is_named_when_every_sheet_is_read(root: Path) -> None:
         columns={"unit": "str", "disbursed": "int"},
     ) == [
         (
-            f"{root}/b.xlsx[Q2]: error: source 'budget': column 'disbursed': value '2.5' (row 3) "
+            "data/b.xlsx[Q2]: error: source 'budget': column 'disbursed': value '2.5' (row 3) "
             "is not a number (int)"
         )
     ]
@@ -99,7 +99,7 @@ def test_excel_missing_sheet(root: Path) -> None:
         columns={"unit": "str"},
     ) == [
         (
-            f"{root}/b.xlsx: error: source 'budget': no sheet 'budget' (sheets: Budget) "
+            "data/b.xlsx: error: source 'budget': no sheet 'budget' (sheets: Budget) "
             "(did you mean 'Budget'?)"
         )
     ]
@@ -109,7 +109,7 @@ def test_date_in_the_wrong_format(root: Path) -> None:
     (root / "t.csv").write_text("unit,due\na,2025-01-31\nb,31/01/2025\n")
     assert errors(root, path="t.csv", columns={"unit": "str", "due": "date"}) == [
         (
-            f"{root}/t.csv: error: source 'budget': column 'due': value '31/01/2025' (row 3) "
+            "data/t.csv: error: source 'budget': column 'due': value '31/01/2025' (row 3) "
             "is not a date in the format %Y-%m-%d (date)"
         )
     ]
@@ -117,7 +117,7 @@ def test_date_in_the_wrong_format(root: Path) -> None:
         root, path="t.csv", columns={"due": "date"}, options={"date_format": "%d/%m/%Y"}
     ) == [
         (
-            f"{root}/t.csv: error: source 'budget': column 'due': value '2025-01-31' (row 2) "
+            "data/t.csv: error: source 'budget': column 'due': value '2025-01-31' (row 2) "
             "is not a date in the format %d/%m/%Y (date)"
         )
     ]
@@ -131,15 +131,15 @@ def test_datetime_bool_and_float_values(root: Path) -> None:
         root, path="t.csv", columns={"at": "datetime", "flag": "bool", "rate": "float"}
     ) == [
         (
-            f"{root}/t.csv: error: source 'budget': column 'at': value '31/01/2025 8h' (row 3) "
+            "data/t.csv: error: source 'budget': column 'at': value '31/01/2025 8h' (row 3) "
             "is not a date and time in the format %Y-%m-%d %H:%M:%S (datetime)"
         ),
         (
-            f"{root}/t.csv: error: source 'budget': column 'flag': value 'maybe' (row 3) "
+            "data/t.csv: error: source 'budget': column 'flag': value 'maybe' (row 3) "
             "is not true or false (bool: true/false, yes/no, 1/0)"
         ),
         (
-            f"{root}/t.csv: error: source 'budget': column 'rate': value 'NaN' (row 3) "
+            "data/t.csv: error: source 'budget': column 'rate': value 'NaN' (row 3) "
             "is not a number (float)"
         ),
     ]
@@ -149,7 +149,7 @@ def test_empty_value_in_a_column_that_may_not_be_empty(root: Path) -> None:
     (root / "t.csv").write_text("unit,score\na,1\n,2\nc,\n,\n")
     assert errors(root, path="t.csv", columns={"unit": "str", "score": "int?"}) == [
         (
-            f"{root}/t.csv: error: source 'budget': column 'unit': empty value (row 3) in a column "
+            "data/t.csv: error: source 'budget': column 'unit': empty value (row 3) in a column "
             "that may not be empty (2 empty; declare 'str?' to allow it)"
         )
     ]
@@ -161,7 +161,7 @@ def test_missing_column_names_the_file_and_suggests(root: Path) -> None:
     (root / "drops" / "02.csv").write_text("unit,disbursd\nb,2\n")
     assert errors(root, path="drops/*.csv", columns={"unit": "str", "disbursed": "int"}) == [
         (
-            f"{root}/drops/02.csv: error: source 'budget': column 'disbursed' is missing "
+            "data/drops/02.csv: error: source 'budget': column 'disbursed' is missing "
             "(columns found: unit, disbursd) (did you mean 'disbursd'?)"
         )
     ]
@@ -177,11 +177,11 @@ def test_empty_files(root: Path) -> None:
         ("json", "e.json"),
     ):
         assert errors(root, kind=kind, path=name) == [
-            f"{root}/{name}: error: source 'budget': the file is empty"
+            f"data/{name}: error: source 'budget': the file is empty"
         ], kind
     (root / "blank.csv").write_text("\n\n")
     assert errors(root, path="blank.csv") == [
-        f"{root}/blank.csv: error: source 'budget': the file is empty"
+        "data/blank.csv: error: source 'budget': the file is empty"
     ]
 
 
@@ -196,7 +196,7 @@ def test_truncated_parquet(root: Path) -> None:
     (root / "cut.parquet").write_bytes(data[: len(data) // 2])
     assert errors(root, kind="parquet", path="*.parquet") == [
         (
-            f"{root}/cut.parquet: error: source 'budget': not a complete Parquet file (truncated or "
+            "data/cut.parquet: error: source 'budget': not a complete Parquet file (truncated or "
             "damaged): parquet: File out of specification: The file must end with PAR1 or PARE"
         )
     ]
@@ -206,7 +206,7 @@ def test_wrong_encoding(root: Path) -> None:
     (root / "w.csv").write_bytes("unit,score\nso_y_te,1\nCà Mau,2\n".encode("latin-1", "replace"))
     assert errors(root, path="w.csv") == [
         (
-            f"{root}/w.csv: error: source 'budget': the file is not valid utf8 text (line 3, byte "
+            "data/w.csv: error: source 'budget': the file is not valid utf8 text (line 3, byte "
             "0xe0); set options.encoding (e.g. windows-1258)"
         )
     ]
@@ -218,11 +218,11 @@ def test_a_row_longer_than_the_header_names_its_line(root: Path) -> None:
     with pytest.raises(SourceError) as caught:
         catalog(root, source("budget", path="w.csv")).frame("budget")
     assert lines(caught.value) == [
-        f"{root}/w.csv: error: source 'budget': line 5 has 3 fields, more than the 2 columns of "
+        "data/w.csv: error: source 'budget': line 5 has 3 fields, more than the 2 columns of "
         "the header (an extra separator, or a value holding the separator without quotes)"
     ]
     assert lines(caught.value, "vi") == [
-        f"{root}/w.csv: error: nguồn 'budget': dòng 5 có 3 trường, nhiều hơn 2 cột của dòng "
+        "data/w.csv: error: nguồn 'budget': dòng 5 có 3 trường, nhiều hơn 2 cột của dòng "
         "tiêu đề (thừa dấu phân cách, hoặc một giá trị chứa dấu phân cách mà không đặt trong "
         "ngoặc kép)"
     ]
@@ -233,7 +233,7 @@ def test_a_row_longer_than_the_header_in_windows_1258(root: Path) -> None:
     (root / "w.csv").write_bytes(text.encode("cp1258"))
     [line] = errors(root, path="w.csv", options={"delimiter": ";", "encoding": "windows-1258"})
     assert line == (
-        f"{root}/w.csv: error: source 'budget': line 3 has 3 fields, more than the 2 columns of "
+        "data/w.csv: error: source 'budget': line 3 has 3 fields, more than the 2 columns of "
         "the header (an extra separator, or a value holding the separator without quotes)"
     )
 
@@ -254,7 +254,7 @@ def test_typed_columns_are_checked_not_cast_blindly(root: Path) -> None:
         columns={"score": "int", "due": "date", "flag": "date"},
     ) == [
         (
-            f"{root}/t.parquet: error: source 'budget': column 'flag': holds Boolean values, which "
+            "data/t.parquet: error: source 'budget': column 'flag': holds Boolean values, which "
             "cannot be read as date"
         )
     ]
@@ -262,11 +262,11 @@ def test_typed_columns_are_checked_not_cast_blindly(root: Path) -> None:
         root, kind="parquet", path="t.parquet", columns={"score": "int", "due": "date"}
     ) == [
         (
-            f"{root}/t.parquet: error: source 'budget': column 'score': value '12.5' (row 2) is not a "
+            "data/t.parquet: error: source 'budget': column 'score': value '12.5' (row 2) is not a "
             "number (int)"
         ),
         (
-            f"{root}/t.parquet: error: source 'budget': column 'due': value '2025-01-02 10:30:00.000000' "
+            "data/t.parquet: error: source 'budget': column 'due': value '2025-01-02 10:30:00.000000' "
             "(row 2) is not a date in the format %Y-%m-%d (date)"
         ),
     ]
@@ -278,7 +278,7 @@ def test_json_text_in_a_numeric_field(root: Path) -> None:
     )
     assert errors(root, kind="json", path="r.json") == [
         (
-            f"{root}/r.json: error: source 'budget': column 'score': value 'n/a' (row 2) is not a "
+            "data/r.json: error: source 'budget': column 'score': value 'n/a' (row 2) is not a "
             "number (int)"
         )
     ]
@@ -294,7 +294,7 @@ def test_only_the_broken_source_fails(root: Path) -> None:
     assert health["bad"].status == "failed"
     assert health["bad"].error is not None
     assert health["bad"].error.render("en") == (
-        f"{root}/bad.csv: error: source 'bad': column 'score': value 'one' (row 2) is not a "
+        "data/bad.csv: error: source 'bad': column 'score': value 'one' (row 2) is not a "
         "number (int)"
     )
 
@@ -317,7 +317,7 @@ def test_an_all_null_column_reads_as_nulls_of_its_type(root: Path) -> None:
     # a required column that is entirely empty is the contract's error, not a crash
     assert errors(root, kind="json", path="r.json", columns={"unit": "str", "due": "date"}) == [
         (
-            f"{root}/r.json: error: source 'budget': column 'due': empty value (row 1) in a column "
+            "data/r.json: error: source 'budget': column 'due': empty value (row 1) in a column "
             "that may not be empty (2 empty; declare 'date?' to allow it)"
         )
     ]

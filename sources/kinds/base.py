@@ -72,7 +72,7 @@ class ReadContext:
         """Where a problem is: the data file (and sheet) it was found in, else the definition."""
         if rel is None:
             return self.where
-        shown = paths.display(self.data_root / rel)
+        shown = paths.shown_data_path(self.data_root, rel)
         return Location(f"{shown}[{sheet}]" if sheet else shown)
 
 
