@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import service
+from dashboard import data
 from dashboard.components import AS_OF, GRAIN, LANG, PAGES, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
@@ -25,7 +25,7 @@ st.set_page_config(
 )
 
 try:
-    workspace = service.workspace()
+    workspace = data.workspace()
 except ProjectError as exc:  # no usable settings: say what is wrong and where, then stop
     st.error("\n\n".join(f"`{p.render('vi')}`" for p in exc.problems))
     st.stop()

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, service
+from dashboard import charts, data, service
 from dashboard.i18n import has, t
 from dashboard.service import Card, CardError, Freshness, ThemeState
 from metrics import fmt as fmtlib
@@ -664,7 +664,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
     """Formula, row filter, source, owner, target, dimensions and the file and line to edit; for
     a broken definition, each problem with its place."""
     if spec is None:
-        for problem in service.config().broken_metrics.get(metric_id, []):
+        for problem in data.config().broken_metrics.get(metric_id, []):
             where = location_text(problem, lang)
             st.html(
                 f'<div class="r57-error"><b>{_e(problem.text(lang))}</b>'
@@ -681,7 +681,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
     if spec.where:
         st.markdown(f"**{t('metric.filter', lang)}**")
         st.code(spec.where, language="python", wrap_lines=True)
-    cfg = service.config()
+    cfg = data.config()
     source = cfg.sources.get(spec.source or "")
     refs = service.derived_from(metric_id)
     loc = spec.loc
@@ -716,7 +716,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
 
 def source_freshness(healths: Sequence[SourceHealth], lang: Lang) -> None:
     """Each source behind a number: its state, newest data, rows and cadence."""
-    cfg = service.config()
+    cfg = data.config()
     for h in healths:
         spec = cfg.sources[h.id]
         rows = [
@@ -829,7 +829,7 @@ def dataset_table(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
 def sources_table(healths: Sequence[SourceHealth], lang: Lang) -> pl.DataFrame:
     """Every source: owner, kind, health (icon and word), rows, newest data, lateness, cadence,
     and why it is refused or failing."""
-    cfg = service.config()
+    cfg = data.config()
     rows = []
     for h in healths:
         spec = cfg.sources[h.id]

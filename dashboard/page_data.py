@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, service
+from dashboard import charts, data, service
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -21,7 +21,7 @@ ui.page_header(
     t("data.sources", c.lang), t("overview.as_of", c.lang, date=fmtlib.date(c.as_of, c.lang))
 )
 
-by_source = service.health(c.as_of)
+by_source = data.health(c.as_of)
 st.html(ui.health_summary_html(list(by_source.values()), c.lang))
 sources = ui.sources_table(list(by_source.values()), c.lang)
 st.dataframe(sources, hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, service
+from dashboard import charts, data, service
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -43,8 +43,8 @@ periods = ui.url_control(
 )
 spec = service.metric(metric_id)
 
-trend_res = service.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
-by_source = service.health(c.as_of)
+trend_res = data.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
+by_source = data.health(c.as_of)
 card = next(iter(service.cards(trend_res, c.lang, c.as_of, by_source=by_source)), None)
 ui.page_header(titles[metric_id], c.period)
 if spec is not None and spec.description:

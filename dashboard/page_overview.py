@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import service
+from dashboard import data, service
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 
@@ -20,9 +20,9 @@ TOP_UNITS = 5
 ATTENTION_HEIGHT = 210  # px: the lists scroll inside, so the first screen keeps its shape
 
 c = ui.ctx()
-cfg = service.config()
-res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
-by_source = service.health(c.as_of)
+cfg = data.config()
+res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
+by_source = data.health(c.as_of)
 cards = service.cards(res, c.lang, c.as_of, by_source=by_source)
 statuses = service.theme_status(res)
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import brief, charts, service
+from dashboard import brief, charts, data
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -33,13 +33,11 @@ from metrics.deck import (
     Card,
     Deck,
     DeckSlide,
-    compute_deck,
-    deck_from_snapshot,
     pick,
     publish_deck,
     text_of,
 )
-from metrics.store import Store, StoreError, default_url
+from metrics.store import StoreError
 from metrics.workspace import Workspace
 from sources.problems import ProjectError
 
@@ -143,38 +141,6 @@ def _as_of_default(workspace: Workspace) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         return workspace.default_as_of()
-
-
-def _data_key(workspace: Workspace) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """What a computed deck depends on: the configuration's content and every source's data."""
-    prints = tuple((sid, workspace.catalog.fingerprint(sid)) for sid in workspace.config.sources)
-    return str(workspace.config.folder), workspace.config.content_hash, prints
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _live_deck(
-    _workspace: Workspace,
-    key: tuple[str, str, tuple[tuple[str, str], ...]],
-    board_id: str,
-    as_of_default: dt.date,
-    as_of: dt.date | None,
-) -> Deck:
-    del key  # the cache key only
-    config = _workspace.config
-    board = config.boards[board_id]
-    return compute_deck(config, _workspace.catalog, board, as_of_default=as_of_default, as_of=as_of)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _stored_deck(url: str, snapshot_id: int) -> Deck:
-    """A published snapshot never changes: cache it for good."""
-    return deck_from_snapshot(Store(url).read(snapshot_id))
-
-
-@st.cache_resource
-def _shown() -> dict[tuple[str, str], int]:
-    """The slide on screen for each (board, snapshot): the speaker view in another tab reads it."""
-    return {}
 
 
 def _slide_index(total: int) -> int:
@@ -352,7 +318,7 @@ def _presenter(deck: Deck, lang: Lang, now: Deck | None, shown_key: tuple[str, s
     def show() -> None:
         index = _slide_index(len(deck.slides))
         st.query_params[SLIDE] = str(index + 1)
-        _shown()[shown_key] = index
+        data.shown_slides()[shown_key] = index
         _slide(deck, deck.slides[index], lang, now)
         _footer(deck, index, lang)
 
@@ -376,7 +342,7 @@ def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
     @st.fragment(run_every=FOLLOW_EVERY)
     def follow() -> None:
         total = len(deck.slides)
-        index = _shown().get(shown_key, _slide_index(total))
+        index = data.shown_slides().get(shown_key, _slide_index(total))
         slide = deck.slides[index]
         with st.container(key="pc-counter"):
             st.text(t("present.slide_of", lang, n=index + 1, total=total))
@@ -458,7 +424,7 @@ def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
         return
     try:
         done = publish_deck(
-            Store(default_url(config)),
+            data.store(),
             deck,
             label=label.strip() or deck.board_id,
             author=author.strip() or t("snapshot.anonymous", lang),
@@ -472,7 +438,7 @@ def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
 
 def _snapshot_list(config: Config, deck: Deck, lang: Lang) -> None:
     try:
-        snapshots = Store(default_url(config)).list_snapshots(deck.board_id, limit=10)
+        snapshots = data.store().list_snapshots(deck.board_id, limit=10)
     except StoreError as exc:
         st.caption(_plain(exc.render(lang)))
         return
@@ -539,7 +505,7 @@ def _snapshot_id(lang: Lang) -> int | None:
 def render() -> None:
     st.html(STYLE)
     try:
-        workspace = service.workspace()
+        workspace = data.workspace()
     except ProjectError as exc:
         st.error("\n\n".join(_plain(p.render("vi")) for p in exc.problems))
         return
@@ -551,20 +517,18 @@ def render() -> None:
     now: Deck | None = None
     if snapshot_id is not None:
         try:
-            deck = _stored_deck(default_url(config), snapshot_id)
+            deck = data.stored_deck(snapshot_id)
         except StoreError as exc:
             st.error(_plain(exc.render(lang)))
             return
         st.query_params[BOARD] = deck.board_id
         if deck.board_id in config.boards:
-            now = _live_deck(
-                workspace, _data_key(workspace), deck.board_id, as_of_default, as_of_default
-            )
+            now = data.live_deck(deck.board_id, as_of_default, as_of_default)
     else:
         board_id = _board_id(config, lang)
         if board_id is None:
             return
-        deck = _live_deck(workspace, _data_key(workspace), board_id, as_of_default, None)
+        deck = data.live_deck(board_id, as_of_default, None)
 
     shown_key = (deck.board_id, str(snapshot_id or ""))
     if st.query_params.get(VIEW) == NOTES_VIEW:

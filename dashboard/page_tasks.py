@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
-from dashboard import service
+from dashboard import data, service
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -64,10 +64,10 @@ lead = _filter(d, "tasks.lead_unit", "unit", leads, lambda u: service.unit_name(
 status = _filter(e, "tasks.status", "status", STATUSES, lambda s: t(f"task_status.{s}", c.lang))
 
 filters = [(k, v) for k, v in (("group", group), ("level", level), ("unit", lead)) if v is not None]
-res = service.results(
+res = data.results(
     c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=service.task_metrics()
 )
-ui.card_grid(service.cards(res, c.lang, c.as_of, by_source=service.health(c.as_of)), c.lang)
+ui.card_grid(service.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of)), c.lang)
 
 shown = service.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)

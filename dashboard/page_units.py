@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, service
+from dashboard import charts, data, service
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -23,7 +23,7 @@ REPORT_METRICS = ("reports_on_time_rate", "reports_with_figures_rate")  # report
 SERVICE_THEME = "service"  # its metrics are the unit's service quality
 
 c = ui.ctx()
-cfg = service.config()
+cfg = data.config()
 names = service.unit_names(c.lang)
 ordered = [u for kinds in KINDS.values() for u in service.units_of_kind(kinds)]
 
@@ -118,8 +118,8 @@ else:
     st.button(t("units.back", c.lang), on_click=_back, icon=":material/arrow_back:")
 
     filters = ((service.UNIT_DIMENSION, unit),)
-    res = service.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
-    cards = service.cards(res, c.lang, c.as_of, by_source=service.health(c.as_of))
+    res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
+    cards = service.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of))
     statuses = service.theme_status(res)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)

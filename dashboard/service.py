@@ -1,15 +1,8 @@
-"""The dashboard's one door to data: the workspace, engine results, source health, registers, names.
+"""What the pages show, built from what ``dashboard.data`` gives: cards, registers, names, views.
 
-Pages never open a source or compute a metric; they ask here and hand what they get to
-``dashboard.components``. Everything expensive is cached:
-
-- the workspace (configuration + catalogue) with ``st.cache_resource``, keyed on the configuration
-  folder and its files' sizes and times, so an edited YAML file is picked up on the next rerun;
-- engine results, source health and the registers with ``st.cache_data`` (global scope: a second
-  session, or the first load of a page another viewer already opened, is served from memory),
-  keyed on the configuration's content hash and every source's fingerprint, so a changed file or
-  database invalidates exactly what it feeds. Entries are capped in number and size because a
-  breakdown by ward over several periods is not small.
+Pages never open a source or compute a metric; they ask ``dashboard.data`` (the one door to data
+and the only home of caching) and this module, and hand what they get to
+``dashboard.components``. Nothing here is cached or opens a source itself.
 
 A metric whose definition is broken is not in ``Config.metrics``; ``Config.outline`` still gives its
 title and theme, so an error card can stand where its card would have been.
@@ -18,32 +11,31 @@ title and theme, so an error card can stand where its card would have been.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
-import streamlit as st
 
+from dashboard.data import (
+    TASKS_SOURCE,
+    config,
+    dataset_register,
+    health,
+    name_columns,
+    results,
+    task_register,
+)
 from dashboard.i18n import has, t
 from metrics import fmt as fmtlib
-from metrics.config import Config
-from metrics.engine import Request, Results, compute
+from metrics.engine import Results
 from metrics.spec import Metric
-from metrics.workspace import Workspace, open_workspace
-from sources import layout
 from sources.health import SourceHealth
 from sources.problems import Problem, ProjectError
 
-TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
-DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
 OVERDUE_METRIC = "tasks_overdue"  # ranks units on the overview; the Tasks page's matrix
 TOTAL_METRIC = "tasks_total"  # the Tasks page's matrix by group and level
 UNIT_DIMENSION = "unit"
 
-RESULTS_MAX_ENTRIES = 256
-RESULTS_MAX_SIZE = "512MB"
 
 _HEALTH_RANK = {"ok": 0, "unknown": 1, "late": 2, "stale": 3, "failed": 4, "refused": 5}
 _SEVERITY = {
@@ -56,133 +48,7 @@ _SEVERITY = {
 }
 
 
-# --------------------------------------------------------------------------- the workspace
-
-
-def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Sizes and modification times of the configuration's files: cheap, and enough to notice
-    an edit (the content hash is only known after loading)."""
-    files = [folder / name for name in ("settings.yaml", "units.yaml", "sources.yaml")]
-    files += sorted((folder / "metrics").glob("*.yaml")) + sorted(
-        (folder / "boards").glob("*.yaml")
-    )
-    stamp = []
-    for path in files:
-        try:
-            info = path.stat()
-        except OSError:
-            stamp.append((str(path), -1, -1))
-        else:
-            stamp.append((str(path), info.st_size, info.st_mtime_ns))
-    return tuple(stamp)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _open(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
-    """One workspace per configuration state; its catalogue keeps the sources it has read."""
-    del stamp  # part of the cache key only
-    return open_workspace(folder, generate_demo=True)  # the app's first start writes the demo
-
-
-_STAMP_TTL = 1.0  # seconds: an edited YAML file is noticed within this time
-_stamps: dict[Path, tuple[float, tuple[tuple[str, int, int], ...]]] = {}
-
-
-def _recent_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """The folder's stamp, taken at most once a second: pages ask for the workspace many times
-    per run (every name they show), and a dozen ``stat`` calls each time add up."""
-    now = time.monotonic()
-    taken = _stamps.get(folder)
-    if taken is None or now - taken[0] > _STAMP_TTL:
-        taken = (now, _config_stamp(folder))
-        _stamps[folder] = taken
-    return taken[1]
-
-
-def workspace() -> Workspace:
-    """The workspace of ``KPI_CONFIG`` (or the repository's ``config/``).
-
-    Raises ``ConfigError`` when the configuration cannot be used at all (no valid settings).
-    """
-    folder = layout.default_config_dir().resolve()
-    return _open(str(folder), _recent_stamp(folder))
-
-
-def config() -> Config:
-    return workspace().config
-
-
-def _key(ws: Workspace) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """What every cached result depends on: the folder, the YAML content, the data."""
-    prints = tuple((sid, ws.catalog.fingerprint(sid)) for sid in ws.config.sources)
-    return str(ws.config.folder), ws.config.content_hash, prints
-
-
-# --------------------------------------------------------------------------- engine results
-
-
-@st.cache_data(max_entries=RESULTS_MAX_ENTRIES, max_size=RESULTS_MAX_SIZE, show_spinner=False)
-def _results(
-    _ws: Workspace,
-    key: tuple[str, str, tuple[tuple[str, str], ...]],
-    as_of: dt.date,
-    grain: str,
-    periods: int,
-    by: tuple[str, ...],
-    filters: tuple[tuple[str, str], ...],
-    metrics: tuple[str, ...] | None,
-) -> Results:
-    del key  # the cache key: configuration hash and source fingerprints
-    request = Request(
-        as_of=as_of,
-        grain=grain,  # type: ignore[arg-type]
-        periods=periods,
-        by=by,
-        filters=filters,
-        metrics=metrics,
-    )
-    return compute(_ws.config, _ws.catalog, request)
-
-
-def results(
-    as_of: dt.date,
-    grain: str,
-    *,
-    periods: int = 1,
-    by: Sequence[str] = (),
-    filters: Iterable[tuple[str, str]] = (),
-    metrics: Sequence[str] | None = None,
-) -> Results:
-    """The engine's results for a request, from the cache when the same data was asked before."""
-    ws = workspace()
-    return _results(
-        ws,
-        _key(ws),
-        as_of,
-        grain,
-        max(1, periods),
-        tuple(by),
-        tuple(sorted(filters)),
-        tuple(metrics) if metrics else None,
-    )
-
-
 # --------------------------------------------------------------------------- sources
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _health(
-    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
-) -> list[SourceHealth]:
-    del key
-    return _ws.catalog.health(today=as_of)
-
-
-def health(as_of: dt.date) -> dict[str, SourceHealth]:
-    """Every source's health judged as of the dashboard's date (the demo's 14/11/2025 is judged
-    on that day, not on the day the server runs)."""
-    ws = workspace()
-    return {h.id: h for h in _health(ws, _key(ws), as_of)}
 
 
 def metric_sources(metric_id: str) -> list[str]:
@@ -242,45 +108,6 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _tasks(
-    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
-) -> pl.DataFrame:
-    del key
-    day = pl.lit(as_of)
-    done = pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= day)
-    return (
-        _ws.catalog.frame(TASKS_SOURCE)
-        .filter(pl.col("start_date") <= day)
-        .with_columns(
-            pl.when(done & (pl.col("completed_on") <= pl.col("deadline")))
-            .then(pl.lit("done_on_time"))
-            .when(done)
-            .then(pl.lit("done_late"))
-            .when(pl.col("deadline") < day)
-            .then(pl.lit("overdue"))
-            .otherwise(pl.lit("in_progress"))
-            .alias("status_as_of"),
-        )
-        .with_columns(
-            pl.when(pl.col("status_as_of") == "overdue")
-            .then((day - pl.col("deadline")).dt.total_days())
-            .otherwise(None)
-            .alias("days_overdue"),
-        )
-        .sort(
-            pl.col("status_as_of") != "overdue",
-            pl.col("days_overdue"),
-            "task_group",
-            "deadline",
-            "task_id",
-            descending=[False, True, False, False, False],
-            nulls_last=True,
-        )
-        .collect()
-    )
-
-
 def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
     """The task register as it stood on ``as_of``: the tasks assigned by then, each with its
     status on that day (``status_as_of``: done_on_time, done_late, overdue, in_progress) and
@@ -290,8 +117,7 @@ def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
 
     Raises ``SourceError`` when the register cannot be read.
     """
-    ws = workspace()
-    frame = _tasks(ws, _key(ws), as_of)
+    frame = task_register(as_of)
     return frame if lead_unit is None else frame.filter(pl.col("lead_unit") == lead_unit)
 
 
@@ -371,17 +197,10 @@ def task_matrix(
     return pl.DataFrame(rows)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _datasets(_ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]]) -> pl.DataFrame:
-    del key
-    return _ws.catalog.frame(DATASETS_SOURCE).drop("_file", strict=False).collect()
-
-
 def datasets(*, unit: str | None = None) -> pl.DataFrame:
     """The register of departmental databases (one unit's, when given); raises ``SourceError``
     when it cannot be read."""
-    ws = workspace()
-    frame = _datasets(ws, _key(ws))
+    frame = dataset_register()
     return frame if unit is None else frame.filter(pl.col("unit_id") == unit)
 
 
@@ -492,24 +311,6 @@ def dimension_title(dimension: str, lang: str) -> str:
     return t(key, lang) if has(key) else dimension
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _name_columns(
-    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], source: str, column: str
-) -> dict[str, tuple[str, str | None]]:
-    """Value -> (vi name, en name) from the source's ``<column>_name`` (and ``_name_en``)."""
-    del key
-    spec = _ws.catalog.sources[source]
-    names = [c for c in (f"{column}_name", f"{column}_name_en") if c in spec.columns]
-    if not names:
-        return {}
-    frame = _ws.catalog.frame(source).select(column, *names).unique(column).collect()
-    en = names[1] if len(names) > 1 else None
-    return {
-        str(row[column]): (str(row[names[0]]), row[en] if en else None)
-        for row in frame.iter_rows(named=True)
-    }
-
-
 def dimension_labels(
     metric_id: str, dimension: str, values: Iterable[str], lang: str
 ) -> dict[str, str]:
@@ -521,9 +322,8 @@ def dimension_labels(
     names: dict[str, tuple[str, str | None]] = {}
     sources = metric_sources(metric_id)
     if column and sources:
-        ws = workspace()
         try:
-            names = _name_columns(ws, _key(ws), sources[0], column)
+            names = name_columns(sources[0], column)
         except ProjectError:  # a source that cannot be read: ids are still better than nothing
             names = {}
     labels = {}

@@ -1,0 +1,294 @@
+"""The dashboard's one door to data: the only home of ``st.cache_*`` and of the store.
+
+Pages and view models never open a source, compute a metric or open the store; they ask here.
+Everything expensive is cached, in this module only, so that whatever later decides who may see
+what (a user's role and unit scope) is checked in one place:
+
+- the workspace (configuration + catalogue) with ``st.cache_resource``, keyed on the configuration
+  folder and its files' sizes and times, so an edited YAML file is picked up on the next rerun;
+- engine results, source health, the registers, the presenter's decks with ``st.cache_data``
+  (global scope: a second session, or the first load of a page another viewer already opened,
+  is served from memory), keyed on one data key: the configuration's content hash and every
+  source's fingerprint, so a changed file or database invalidates exactly what it feeds. Entries
+  are capped in number and size because a breakdown by ward over several periods is not small;
+- the store of published snapshots (``store()``), and the slide each presenter shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from metrics.config import Config
+from metrics.deck import Deck, compute_deck, deck_from_snapshot
+from metrics.engine import Request, Results, compute
+from metrics.store import Store, default_url
+from metrics.workspace import Workspace, open_workspace
+from sources import layout
+from sources.health import SourceHealth
+
+TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
+DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
+RESULTS_MAX_ENTRIES = 256
+RESULTS_MAX_SIZE = "512MB"
+
+# --------------------------------------------------------------------------- the workspace
+
+
+def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Sizes and modification times of the configuration's files: cheap, and enough to notice
+    an edit (the content hash is only known after loading)."""
+    files = [folder / name for name in ("settings.yaml", "units.yaml", "sources.yaml")]
+    files += sorted((folder / "metrics").glob("*.yaml")) + sorted(
+        (folder / "boards").glob("*.yaml")
+    )
+    stamp = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            stamp.append((str(path), -1, -1))
+        else:
+            stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _open(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
+    """One workspace per configuration state; its catalogue keeps the sources it has read."""
+    del stamp  # part of the cache key only
+    return open_workspace(folder, generate_demo=True)  # the app's first start writes the demo
+
+
+_STAMP_TTL = 1.0  # seconds: an edited YAML file is noticed within this time
+_stamps: dict[Path, tuple[float, tuple[tuple[str, int, int], ...]]] = {}
+
+
+def _recent_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The folder's stamp, taken at most once a second: pages ask for the workspace many times
+    per run (every name they show), and a dozen ``stat`` calls each time add up."""
+    now = time.monotonic()
+    taken = _stamps.get(folder)
+    if taken is None or now - taken[0] > _STAMP_TTL:
+        taken = (now, _config_stamp(folder))
+        _stamps[folder] = taken
+    return taken[1]
+
+
+def workspace() -> Workspace:
+    """The workspace of ``KPI_CONFIG`` (or the repository's ``config/``).
+
+    Raises ``ConfigError`` when the configuration cannot be used at all (no valid settings).
+    """
+    folder = layout.default_config_dir().resolve()
+    return _open(str(folder), _recent_stamp(folder))
+
+
+def config() -> Config:
+    return workspace().config
+
+
+def _key(ws: Workspace) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What every cached result depends on: the folder, the YAML content, the data."""
+    prints = tuple((sid, ws.catalog.fingerprint(sid)) for sid in ws.config.sources)
+    return str(ws.config.folder), ws.config.content_hash, prints
+
+
+# --------------------------------------------------------------------------- engine results
+
+
+@st.cache_data(max_entries=RESULTS_MAX_ENTRIES, max_size=RESULTS_MAX_SIZE, show_spinner=False)
+def _results(
+    _ws: Workspace,
+    key: tuple[str, str, tuple[tuple[str, str], ...]],
+    as_of: dt.date,
+    grain: str,
+    periods: int,
+    by: tuple[str, ...],
+    filters: tuple[tuple[str, str], ...],
+    metrics: tuple[str, ...] | None,
+) -> Results:
+    del key  # the cache key: configuration hash and source fingerprints
+    request = Request(
+        as_of=as_of,
+        grain=grain,  # type: ignore[arg-type]
+        periods=periods,
+        by=by,
+        filters=filters,
+        metrics=metrics,
+    )
+    return compute(_ws.config, _ws.catalog, request)
+
+
+def results(
+    as_of: dt.date,
+    grain: str,
+    *,
+    periods: int = 1,
+    by: Sequence[str] = (),
+    filters: Iterable[tuple[str, str]] = (),
+    metrics: Sequence[str] | None = None,
+) -> Results:
+    """The engine's results for a request, from the cache when the same data was asked before."""
+    ws = workspace()
+    return _results(
+        ws,
+        _key(ws),
+        as_of,
+        grain,
+        max(1, periods),
+        tuple(by),
+        tuple(sorted(filters)),
+        tuple(metrics) if metrics else None,
+    )
+
+
+# --------------------------------------------------------------------------- sources and registers
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _health(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
+) -> list[SourceHealth]:
+    del key
+    return _ws.catalog.health(today=as_of)
+
+
+def health(as_of: dt.date) -> dict[str, SourceHealth]:
+    """Every source's health judged as of the dashboard's date (the demo's 14/11/2025 is judged
+    on that day, not on the day the server runs)."""
+    ws = workspace()
+    return {h.id: h for h in _health(ws, _key(ws), as_of)}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _task_register(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
+) -> pl.DataFrame:
+    del key
+    day = pl.lit(as_of)
+    done = pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= day)
+    return (
+        _ws.catalog.frame(TASKS_SOURCE)
+        .filter(pl.col("start_date") <= day)
+        .with_columns(
+            pl.when(done & (pl.col("completed_on") <= pl.col("deadline")))
+            .then(pl.lit("done_on_time"))
+            .when(done)
+            .then(pl.lit("done_late"))
+            .when(pl.col("deadline") < day)
+            .then(pl.lit("overdue"))
+            .otherwise(pl.lit("in_progress"))
+            .alias("status_as_of"),
+        )
+        .with_columns(
+            pl.when(pl.col("status_as_of") == "overdue")
+            .then((day - pl.col("deadline")).dt.total_days())
+            .otherwise(None)
+            .alias("days_overdue"),
+        )
+        .sort(
+            pl.col("status_as_of") != "overdue",
+            pl.col("days_overdue"),
+            "task_group",
+            "deadline",
+            "task_id",
+            descending=[False, True, False, False, False],
+            nulls_last=True,
+        )
+        .collect()
+    )
+
+
+def task_register(as_of: dt.date) -> pl.DataFrame:
+    """The task register as it stood on ``as_of`` (see ``dashboard.service.tasks``); raises
+    ``SourceError`` when it cannot be read."""
+    ws = workspace()
+    return _task_register(ws, _key(ws), as_of)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _dataset_register(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]]
+) -> pl.DataFrame:
+    del key
+    return _ws.catalog.frame(DATASETS_SOURCE).drop("_file", strict=False).collect()
+
+
+def dataset_register() -> pl.DataFrame:
+    """The register of departmental databases; raises ``SourceError`` when it cannot be read."""
+    ws = workspace()
+    return _dataset_register(ws, _key(ws))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _name_columns(
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], source: str, column: str
+) -> dict[str, tuple[str, str | None]]:
+    """Value -> (vi name, en name) from the source's ``<column>_name`` (and ``_name_en``)."""
+    del key
+    spec = _ws.catalog.sources[source]
+    names = [c for c in (f"{column}_name", f"{column}_name_en") if c in spec.columns]
+    if not names:
+        return {}
+    frame = _ws.catalog.frame(source).select(column, *names).unique(column).collect()
+    en = names[1] if len(names) > 1 else None
+    return {
+        str(row[column]): (str(row[names[0]]), row[en] if en else None)
+        for row in frame.iter_rows(named=True)
+    }
+
+
+def name_columns(source: str, column: str) -> dict[str, tuple[str, str | None]]:
+    """Value -> (vi name, en name) of a source's column (see ``_name_columns``)."""
+    ws = workspace()
+    return _name_columns(ws, _key(ws), source, column)
+
+
+# --------------------------------------------------------------------------- presenter and store
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _live_deck(
+    _ws: Workspace,
+    key: tuple[str, str, tuple[tuple[str, str], ...]],
+    board_id: str,
+    as_of_default: dt.date,
+    as_of: dt.date | None,
+) -> Deck:
+    del key  # the cache key only
+    board = _ws.config.boards[board_id]
+    return compute_deck(_ws.config, _ws.catalog, board, as_of_default=as_of_default, as_of=as_of)
+
+
+def live_deck(board_id: str, as_of_default: dt.date, as_of: dt.date | None) -> Deck:
+    """A board's deck computed from the current data (``as_of`` None: the board's own date)."""
+    ws = workspace()
+    return _live_deck(ws, _key(ws), board_id, as_of_default, as_of)
+
+
+def store() -> Store:
+    """The store of published snapshots (``KPI_STORE_URL``, else SQLite under the state folder)."""
+    return Store(default_url(config()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _stored_deck(url: str, snapshot_id: int) -> Deck:
+    """A published snapshot never changes: cache it for good."""
+    return deck_from_snapshot(Store(url).read(snapshot_id))
+
+
+def stored_deck(snapshot_id: int) -> Deck:
+    """A published snapshot's deck; raises ``StoreError`` when it cannot be read."""
+    return _stored_deck(default_url(config()), snapshot_id)
+
+
+@st.cache_resource
+def shown_slides() -> dict[tuple[str, str], int]:
+    """The slide on screen for each (board, snapshot): the speaker view in another tab reads it."""
+    return {}

@@ -1,0 +1,48 @@
+"""The dashboard's one data door: caching and the store live in ``dashboard/data.py`` alone.
+
+Whatever later decides who may see what (a role, a unit scope) must be checked where data is
+read; that is only possible while every cached read and every opening of the store goes through
+one module. Read with ``ast``, so a decorator, a call or an alias anywhere else fails the test.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import REPO
+
+DOOR = REPO / "dashboard" / "data.py"
+CACHES = {"cache_data", "cache_resource"}
+
+
+def _dashboard_files() -> list[Path]:
+    return [REPO / "app.py", *sorted((REPO / "dashboard").rglob("*.py"))]
+
+
+def _offences(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in CACHES:
+            found.append(f"{path.relative_to(REPO)}:{node.lineno}: st.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and any(a.name in CACHES for a in node.names):
+            found.append(f"{path.relative_to(REPO)}:{node.lineno}: imports a cache decorator")
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Store":
+            found.append(f"{path.relative_to(REPO)}:{node.lineno}: opens the store")
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "metrics.store"
+            and any(a.name in ("Store", "default_url") for a in node.names)
+        ):
+            found.append(f"{path.relative_to(REPO)}:{node.lineno}: imports the store")
+    return found
+
+
+def test_only_the_data_module_caches_or_opens_the_store() -> None:
+    offences = [o for path in _dashboard_files() if path != DOOR for o in _offences(path)]
+    assert offences == [], "go through dashboard/data.py:\n" + "\n".join(offences)
+
+
+def test_the_data_module_is_where_they_are() -> None:
+    found = _offences(DOOR)
+    assert any("cache_data" in o for o in found) and any("opens the store" in o for o in found)
