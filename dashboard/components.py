@@ -21,9 +21,9 @@ from typing import Any, Literal
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, service
+from dashboard import charts, data, views
 from dashboard.i18n import has, t
-from dashboard.service import Card, CardError, Freshness, ThemeState
+from dashboard.views import Card, CardError, Freshness, ThemeState
 from metrics import fmt as fmtlib
 from metrics.spec import Metric
 from metrics.status import REASON_LABELS
@@ -683,13 +683,13 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
         st.code(spec.where, language="python", wrap_lines=True)
     cfg = data.config()
     source = cfg.sources.get(spec.source or "")
-    refs = service.derived_from(metric_id)
+    refs = views.derived_from(metric_id)
     loc = spec.loc
     rows = [
         (t("metric.source", lang), f"{source.title.get(lang)} ({source.id})" if source else ""),
-        (t("metric.derived_from", lang), ", ".join(service.metric_title(r, lang) for r in refs)),
-        (t("metric.owner", lang), service.unit_name(spec.owner, lang) if spec.owner else ""),
-        (t("metric.theme", lang), service.theme_title(spec.theme, lang)),
+        (t("metric.derived_from", lang), ", ".join(views.metric_title(r, lang) for r in refs)),
+        (t("metric.owner", lang), views.unit_name(spec.owner, lang) if spec.owner else ""),
+        (t("metric.theme", lang), views.theme_title(spec.theme, lang)),
         (t("metric.format", lang), t(f"format.{spec.format}", lang)),
         (
             t("metric.direction", lang),
@@ -704,7 +704,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
         ),
         (
             t("metric.dimensions", lang),
-            ", ".join(service.dimension_title(d, lang) for d in spec.dimensions),
+            ", ".join(views.dimension_title(d, lang) for d in spec.dimensions),
         ),
         (
             t("metric.file", lang),
@@ -727,7 +727,7 @@ def source_freshness(healths: Sequence[SourceHealth], lang: Lang) -> None:
             (t("data.rows", lang), fmtlib.number(h.rows, lang) if h.rows is not None else ""),
             (t("data.lateness", lang), fmtlib.days(h.late_by, lang, 0) if h.late_by else ""),
             (t("data.cadence", lang), t(f"cadence.{spec.freshness.cadence}", lang)),
-            (t("data.owner", lang), service.unit_name(spec.owner, lang)),
+            (t("data.owner", lang), views.unit_name(spec.owner, lang)),
             (t("data.problem", lang), h.error.text(lang) if h.error else ""),  # type: ignore[arg-type]
         ]
         st.html(
@@ -763,7 +763,7 @@ def task_table(frame: pl.DataFrame, lang: Lang, *, compact: bool = False) -> pl.
             ]
         )
     group = "task_group_name_en" if lang == "en" else "task_group_name"
-    names = service.unit_names(lang)
+    names = views.unit_names(lang)
     rows = [
         {
             t("tasks.id", lang): r["task_id"],
@@ -842,7 +842,7 @@ def sources_table(healths: Sequence[SourceHealth], lang: Lang) -> pl.DataFrame:
         rows.append(
             {
                 t("data.source", lang): spec.title.get(lang),
-                t("data.owner", lang): service.unit_name(spec.owner, lang),
+                t("data.owner", lang): views.unit_name(spec.owner, lang),
                 t("data.health", lang): f"{icon} {t(f'source_status.{h.status}', lang)}",
                 t("data.lateness", lang): fmtlib.days(h.late_by, lang, 0) if h.late_by else "",
                 t("data.last_updated", lang): fmtlib.date(h.newest, lang) if h.newest else "",

@@ -206,7 +206,7 @@ def _task_register(
 
 
 def task_register(as_of: dt.date) -> pl.DataFrame:
-    """The task register as it stood on ``as_of`` (see ``dashboard.service.tasks``); raises
+    """The task register as it stood on ``as_of`` (see ``dashboard.registers.tasks``); raises
     ``SourceError`` when it cannot be read."""
     ws = workspace()
     return _task_register(ws, _key(ws), as_of)

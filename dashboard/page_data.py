@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, service
+from dashboard import charts, data, registers, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -27,8 +27,8 @@ sources = ui.sources_table(list(by_source.values()), c.lang)
 st.dataframe(sources, hide_index=True, width="stretch")
 
 st.subheader(t("data.sources_freshness", c.lang), anchor=False)
-freshness = service.freshness_frame(by_source, c.lang)
-if service.any_late(freshness):
+freshness = views.freshness_frame(by_source, c.lang)
+if views.any_late(freshness):
     fig = charts.freshness_bars(freshness, c.lang)
     st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
 else:  # an empty chart would say nothing: say it in words
@@ -36,14 +36,14 @@ else:  # an empty chart would say nothing: say it in words
 
 st.subheader(t("data.sharing_by_department", c.lang), anchor=False)
 try:
-    sharing = service.sharing_by_department(c.lang)
+    sharing = registers.sharing_by_department(c.lang)
 except ProjectError as exc:  # the register of databases cannot be read
     ui.problems_box(exc.problems, c.lang)
 else:
     st.html(ui.closed_departments_html(sharing, c.lang))
     st.dataframe(ui.sharing_table(sharing, c.lang), hide_index=True, width="stretch")
 
-problems = service.config_problems()
+problems = views.config_problems()
 if problems:
     with st.expander(f"{t('data.config_problems', c.lang)} ({len(problems)})"):
         st.code("\n".join(p.render(c.lang) for p in problems), language=None, wrap_lines=True)

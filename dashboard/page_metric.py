@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, service
+from dashboard import charts, data, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -19,7 +19,7 @@ PERIOD_CHOICES = (6, 12, 24, 36)
 DEFAULT_N = 10
 
 c = ui.ctx()
-entries = service.catalogue()
+entries = views.catalogue()
 titles = {e.id: e.title(c.lang) for e in entries}
 asked = st.query_params.get("metric")
 if asked is not None and asked not in titles:  # a pasted link naming a metric that is not there
@@ -41,20 +41,20 @@ periods = ui.url_control(
     options=PERIOD_CHOICES,
     required=True,
 )
-spec = service.metric(metric_id)
+spec = views.metric(metric_id)
 
 trend_res = data.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
 by_source = data.health(c.as_of)
-card = next(iter(service.cards(trend_res, c.lang, c.as_of, by_source=by_source)), None)
+card = next(iter(views.cards(trend_res, c.lang, c.as_of, by_source=by_source)), None)
 ui.page_header(titles[metric_id], c.period)
 if spec is not None and spec.description:
     st.markdown(spec.description.get(c.lang))
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
-    if isinstance(card, service.CardError) or card is None:
-        error = card or service.CardError(
-            metric_id, None, titles[metric_id], service.missing_problem(metric_id)
+    if isinstance(card, views.CardError) or card is None:
+        error = card or views.CardError(
+            metric_id, None, titles[metric_id], views.missing_problem(metric_id)
         )
         ui.error_card(error, c.lang)
     else:
@@ -62,7 +62,7 @@ with left:
             st.html(ui.card_html(card, c.lang))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
     ui.source_freshness(
-        [by_source[s] for s in service.metric_sources(metric_id) if s in by_source], c.lang
+        [by_source[s] for s in views.metric_sources(metric_id) if s in by_source], c.lang
     )
 with right:
     series = trend_res.values.filter(pl.col("metric") == metric_id)
@@ -89,12 +89,12 @@ if spec is not None and spec.dimensions:
         "by",
         default=dims[0],
         options=dims,
-        format_func=lambda d: service.dimension_title(d, c.lang),
+        format_func=lambda d: views.dimension_title(d, c.lang),
     )
     head.subheader(
-        t("metric.breakdown", c.lang, dimension=service.dimension_title(dim, c.lang)), anchor=False
+        t("metric.breakdown", c.lang, dimension=views.dimension_title(dim, c.lang)), anchor=False
     )
-    breakdown = service.breakdown(metric_id, dim, c.as_of, c.grain, c.lang)
+    breakdown = views.breakdown(metric_id, dim, c.as_of, c.grain, c.lang)
     many = breakdown.height > 2 * DEFAULT_N
     modes = ["top_bottom", "top", "bottom", "all"]
     # The key carries the language, so the options are drawn again in the new language; the
@@ -130,7 +130,7 @@ if spec is not None and spec.dimensions:
         )
         shown = len(fig.data[0].y)
         st.caption(t("metric.ranked_by", c.lang, shown=shown, total=breakdown.height))
-        drill = service.is_unit_dimension(metric_id, dim)
+        drill = views.is_unit_dimension(metric_id, dim)
         event = st.plotly_chart(
             fig,
             theme=None,
@@ -161,7 +161,7 @@ if spec is not None and not series.is_empty():
         )
     ]
     if breakdown is not None and not breakdown.is_empty():
-        name = service.dimension_title(dim, c.lang)
+        name = views.dimension_title(dim, c.lang)
         shown = ui.breakdown_table(breakdown, spec.format, name, spec.direction, c.lang)
         tables.append((f"by_{dim}", name, shown, breakdown))
     for tab, (suffix, _, shown, raw) in zip(st.tabs([x[1] for x in tables]), tables, strict=True):

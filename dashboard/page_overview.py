@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, service
+from dashboard import data, registers, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 
@@ -23,8 +23,8 @@ c = ui.ctx()
 cfg = data.config()
 res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
 by_source = data.health(c.as_of)
-cards = service.cards(res, c.lang, c.as_of, by_source=by_source)
-statuses = service.theme_status(res)
+cards = views.cards(res, c.lang, c.as_of, by_source=by_source)
+statuses = views.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)
 
@@ -34,8 +34,8 @@ rows = [
     ui.ThemeRow(
         theme.id,
         theme.title.get(c.lang),
-        statuses.get(theme.id, service.ThemeState()),
-        service.headline(by_theme[theme.id]),
+        statuses.get(theme.id, views.ThemeState()),
+        views.headline(by_theme[theme.id]),
     )
     for theme in cfg.settings.themes
 ]
@@ -44,19 +44,19 @@ st.html(ui.themes_html(rows, c.lang))
 st.subheader(t("overview.needs_attention", c.lang), anchor=False)
 left, middle, right = st.columns([4, 3, 3], gap="medium")
 with left:
-    failing = [x for x in cards if isinstance(x, service.CardError) or x.status == "off_track"]
+    failing = [x for x in cards if isinstance(x, views.CardError) or x.status == "off_track"]
     ui.column_heading(f"{t('overview.off_track', c.lang)} ({len(failing)})")
     with st.container(height=ATTENTION_HEIGHT, border=False, key="off_track"):
         ui.off_track_links(failing, c.lang)
 with middle:
     ui.column_heading(t("overview.top_overdue_units", c.lang))
-    top = service.top_units(service.OVERDUE_METRIC, c.as_of, c.grain, TOP_UNITS)
+    top = views.top_units(registers.OVERDUE_METRIC, c.as_of, c.grain, TOP_UNITS)
     if top:
         ui.unit_links(
             [
                 (
                     uid,
-                    service.unit_name(uid, c.lang),
+                    views.unit_name(uid, c.lang),
                     t("tasks.overdue_count", c.lang, n=fmtlib.number(n, c.lang)),
                 )
                 for uid, n in top
@@ -66,7 +66,7 @@ with middle:
         st.caption(t("overview.no_overdue", c.lang))
 with right:
     ui.column_heading(t("overview.source_issues", c.lang))
-    issues = service.source_issues(c.as_of, c.lang)
+    issues = views.source_issues(c.as_of, c.lang)
     with st.container(height=ATTENTION_HEIGHT, border=False, key="source_issues"):
         if issues:
             st.html(ui.source_issues_html(issues, c.lang))
@@ -82,7 +82,7 @@ chosen = ui.url_control(
     default=None,
     options=list(cfg.themes),
     key="overview_theme",
-    format_func=lambda theme: service.theme_title(theme, c.lang),
+    format_func=lambda theme: views.theme_title(theme, c.lang),
     label_visibility="collapsed",
 )
 for theme in cfg.settings.themes:
@@ -90,7 +90,7 @@ for theme in cfg.settings.themes:
         continue
     ui.theme_header(
         theme.title.get(c.lang),
-        statuses.get(theme.id, service.ThemeState()),
+        statuses.get(theme.id, views.ThemeState()),
         c.lang,
         theme.description.get(c.lang) if theme.description else "",
     )

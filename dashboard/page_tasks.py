@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
-from dashboard import data, service
+from dashboard import data, registers, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -27,13 +27,13 @@ HISTORY_PERIODS = 6
 c = ui.ctx()
 ui.page_header(t("tasks.title", c.lang), c.period)
 try:
-    register = service.tasks(c.as_of)
+    register = registers.tasks(c.as_of)
 except ProjectError as exc:  # the register cannot be read: say why and where
     ui.problems_box(exc.problems, c.lang)
     st.stop()
 
-groups = service.task_groups(register, c.lang)
-leads = sorted(set(register["lead_unit"].to_list()), key=lambda u: service.unit_name(u, c.lang))
+groups = registers.task_groups(register, c.lang)
+leads = sorted(set(register["lead_unit"].to_list()), key=lambda u: views.unit_name(u, c.lang))
 
 
 def _filter(
@@ -60,23 +60,23 @@ def _filter(
 a, b, d, e = st.columns(4)
 group = _filter(a, "tasks.group", "group", list(groups), lambda g: groups[g])
 level = _filter(b, "tasks.level", "level", LEVELS, lambda v: t(f"level.{v}", c.lang))
-lead = _filter(d, "tasks.lead_unit", "unit", leads, lambda u: service.unit_name(u, c.lang))
+lead = _filter(d, "tasks.lead_unit", "unit", leads, lambda u: views.unit_name(u, c.lang))
 status = _filter(e, "tasks.status", "status", STATUSES, lambda s: t(f"task_status.{s}", c.lang))
 
 filters = [(k, v) for k, v in (("group", group), ("level", level), ("unit", lead)) if v is not None]
 res = data.results(
-    c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=service.task_metrics()
+    c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=registers.task_metrics()
 )
-ui.card_grid(service.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of)), c.lang)
+ui.card_grid(views.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of)), c.lang)
 
-shown = service.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
+shown = registers.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)
 st.dataframe(
-    service.task_matrix(c.as_of, c.grain, filters, c.lang), hide_index=True, width="stretch"
+    registers.task_matrix(c.as_of, c.grain, filters, c.lang), hide_index=True, width="stretch"
 )
 st.caption(t("tasks.cards_scope", c.lang))
 
-overdue = service.only_overdue(shown)
+overdue = registers.only_overdue(shown)
 st.subheader(
     t("tasks.overdue_count", c.lang, n=fmtlib.number(overdue.height, c.lang)), anchor=False
 )
@@ -88,10 +88,10 @@ st.caption(t("tasks.shown", c.lang, n=fmtlib.number(shown.height, c.lang)))
 if shown.is_empty():
     st.info(t("tasks.none", c.lang))
 for number, name in groups.items():
-    rows = service.filter_tasks(shown, group=number)
+    rows = registers.filter_tasks(shown, group=number)
     if rows.is_empty():
         continue
-    late = service.only_overdue(rows).height
+    late = registers.only_overdue(rows).height
     label = f"{name} — {t('tasks.group_summary', c.lang, n=rows.height, overdue=late)}"
     with st.expander(label, expanded=group is not None, icon=":material/error:" if late else None):
         st.dataframe(ui.task_table(rows, c.lang), hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, service
+from dashboard import charts, data, registers, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -24,8 +24,8 @@ SERVICE_THEME = "service"  # its metrics are the unit's service quality
 
 c = ui.ctx()
 cfg = data.config()
-names = service.unit_names(c.lang)
-ordered = [u for kinds in KINDS.values() for u in service.units_of_kind(kinds)]
+names = views.unit_names(c.lang)
+ordered = [u for kinds in KINDS.values() for u in views.units_of_kind(kinds)]
 
 title, pick = st.columns([3, 2], vertical_alignment="bottom")
 unit = ui.url_control(
@@ -63,7 +63,7 @@ if unit is None:
         default=themes[0],
         options=themes,
         key="units_theme",
-        format_func=lambda th: service.theme_title(th, c.lang),
+        format_func=lambda th: views.theme_title(th, c.lang),
     )
     kind = ui.url_control(
         b.selectbox,
@@ -73,7 +73,7 @@ if unit is None:
         options=list(KINDS),
         format_func=lambda k: t(f"units.kind.{k}", c.lang),
     )
-    board = service.scorecard(c.as_of, c.grain, theme, KINDS[kind], c.lang)
+    board = views.scorecard(c.as_of, c.grain, theme, KINDS[kind], c.lang)
     metric_ids = list(dict.fromkeys(board["metric"].to_list())) if not board.is_empty() else []
     sort = ui.url_control(
         d.selectbox,
@@ -86,13 +86,13 @@ if unit is None:
             if s == "off_track"
             else t("units.sort_name", c.lang)
             if s == "name"
-            else t("units.sort_metric", c.lang, metric=service.metric_title(s, c.lang))
+            else t("units.sort_metric", c.lang, metric=views.metric_title(s, c.lang))
         ),
     )
     if board.is_empty():
         st.info(t("units.no_metrics", c.lang))
     else:
-        board = service.sort_scorecard(board, sort)
+        board = views.sort_scorecard(board, sort)
         st.caption(t("units.scorecard_help", c.lang))
         fig = charts.scorecard_heatmap(
             board,
@@ -117,21 +117,21 @@ else:
         ui.page_header(names[unit], f"{kind_word} · {c.period}")
     st.button(t("units.back", c.lang), on_click=_back, icon=":material/arrow_back:")
 
-    filters = ((service.UNIT_DIMENSION, unit),)
+    filters = ((views.UNIT_DIMENSION, unit),)
     res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
-    cards = service.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of))
-    statuses = service.theme_status(res)
+    cards = views.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of))
+    statuses = views.theme_status(res)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)
     try:
-        led = service.tasks(c.as_of, lead_unit=unit)
+        led = registers.tasks(c.as_of, lead_unit=unit)
     except ProjectError as exc:  # the register cannot be read: the rest of the page stands
         ui.problems_box(exc.problems, c.lang)
     else:
         if led.is_empty():
             st.caption(t("units.no_tasks", c.lang))
         else:
-            overdue = service.only_overdue(led)
+            overdue = registers.only_overdue(led)
             st.markdown(
                 t(
                     "tasks.group_summary",
@@ -172,7 +172,7 @@ else:
 
     st.subheader(t("units.datasets", c.lang), anchor=False)
     try:
-        owned = service.datasets(unit=unit)
+        owned = registers.datasets(unit=unit)
     except ProjectError as exc:
         ui.problems_box(exc.problems, c.lang)
     else:
@@ -189,7 +189,5 @@ else:
         theme_cards = [x for x in rest if x.theme == theme.id]
         if not theme_cards:
             continue
-        ui.theme_header(
-            theme.title.get(c.lang), statuses.get(theme.id, service.ThemeState()), c.lang
-        )
+        ui.theme_header(theme.title.get(c.lang), statuses.get(theme.id, views.ThemeState()), c.lang)
         ui.card_grid(theme_cards, c.lang)

@@ -20,8 +20,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, service
-from dashboard.service import Card, CardError, Freshness
+from dashboard import charts, components, views
+from dashboard.views import Card, CardError, Freshness
 from metrics.config import Config
 from metrics.engine import Request, compute
 from metrics.loader import load_config
@@ -355,9 +355,9 @@ def test_no_lateness_chart_when_no_source_is_late() -> None:
         {"name": ["A", "B"], "source": ["a", "b"], "lateness_days": [None, 0.0]},
         schema_overrides={"lateness_days": pl.Float64},
     ).with_columns(status=pl.Series(["ok", "refused"]))
-    assert not service.any_late(frame)
-    assert service.any_late(frame.with_columns(lateness_days=pl.Series([None, 2.0])))
-    assert service.any_late(frame.with_columns(status=pl.Series(["failed", "ok"])))
+    assert not views.any_late(frame)
+    assert views.any_late(frame.with_columns(lateness_days=pl.Series([None, 2.0])))
+    assert views.any_late(frame.with_columns(status=pl.Series(["failed", "ok"])))
 
 
 # --------------------------------------------------------------------------- robustness

@@ -1,11 +1,10 @@
-"""What the pages show, built from what ``dashboard.data`` gives: cards, registers, names, views.
+"""What the pages show, built from what ``dashboard.data`` gives: cards, names, freshness,
+breakdowns, the units scorecard, the theme states.
 
-Pages never open a source or compute a metric; they ask ``dashboard.data`` (the one door to data
-and the only home of caching) and this module, and hand what they get to
-``dashboard.components``. Nothing here is cached or opens a source itself.
-
-A metric whose definition is broken is not in ``Config.metrics``; ``Config.outline`` still gives its
-title and theme, so an error card can stand where its card would have been.
+Pure view models: nothing here is cached, opens a source or computes a metric itself (that is
+``dashboard.data``'s), and nothing draws (that is ``dashboard.components``' and the pages').
+A metric whose definition is broken is not in ``Config.metrics``; ``Config.outline`` still gives
+its title and theme, so an error card can stand where its card would have been.
 """
 
 from __future__ import annotations
@@ -17,13 +16,10 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard.data import (
-    TASKS_SOURCE,
     config,
-    dataset_register,
     health,
     name_columns,
     results,
-    task_register,
 )
 from dashboard.i18n import has, t
 from metrics import fmt as fmtlib
@@ -32,8 +28,6 @@ from metrics.spec import Metric
 from sources.health import SourceHealth
 from sources.problems import Problem, ProjectError
 
-OVERDUE_METRIC = "tasks_overdue"  # ranks units on the overview; the Tasks page's matrix
-TOTAL_METRIC = "tasks_total"  # the Tasks page's matrix by group and level
 UNIT_DIMENSION = "unit"
 
 
@@ -106,148 +100,6 @@ def freshness(
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
-    """The task register as it stood on ``as_of``: the tasks assigned by then, each with its
-    status on that day (``status_as_of``: done_on_time, done_late, overdue, in_progress) and
-    ``days_overdue``, overdue first. "Overdue" is the metrics' own rule: past its deadline and not
-    completed by the date, so the register's counts match ``tasks_overdue*``. The source's own
-    ``status`` column is a snapshot of the day it was exported and is not used.
-
-    Raises ``SourceError`` when the register cannot be read.
-    """
-    frame = task_register(as_of)
-    return frame if lead_unit is None else frame.filter(pl.col("lead_unit") == lead_unit)
-
-
-def only_overdue(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.col("status_as_of") == "overdue")
-
-
-def filter_tasks(
-    frame: pl.DataFrame,
-    *,
-    group: int | None = None,
-    level: str | None = None,
-    lead_unit: str | None = None,
-    status: str | None = None,
-) -> pl.DataFrame:
-    """The register rows matching every filter that is given."""
-    conditions = [
-        pl.col(column) == value
-        for column, value in (
-            ("task_group", group),
-            ("level", level),
-            ("lead_unit", lead_unit),
-            ("status_as_of", status),
-        )
-        if value is not None
-    ]
-    return frame.filter(*conditions) if conditions else frame
-
-
-def task_groups(frame: pl.DataFrame, lang: str) -> dict[int, str]:
-    """The task groups in order, named in the language: ``{1: "1. Nâng cao nhận thức..."}``."""
-    name = "task_group_name_en" if lang == "en" else "task_group_name"
-    pairs = frame.select("task_group", name).unique("task_group").sort("task_group")
-    return {int(g): f"{g}. {n}" for g, n in pairs.iter_rows()}
-
-
-def task_metrics() -> list[str]:
-    """The metrics computed from the task register, in catalogue order."""
-    cfg = config()
-    return [
-        e.id for e in catalogue() if getattr(cfg.metrics.get(e.id), "source", None) == TASKS_SOURCE
-    ]
-
-
-def task_matrix(
-    as_of: dt.date, grain: str, filters: Sequence[tuple[str, str]], lang: str
-) -> pl.DataFrame:
-    """Tasks by group (rows) and directing level (columns), with the overdue ones, from the
-    engine's ``tasks_total`` and ``tasks_overdue`` broken down by group and level."""
-    wanted = [m for m in (TOTAL_METRIC, OVERDUE_METRIC) if m in config().metrics]
-    res = results(as_of, grain, by=("group", "level"), filters=filters, metrics=wanted)
-    current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
-    counts: dict[tuple[str, str, str], int] = {
-        (str(r["metric"]), str(r["group"]), str(r["level"])): int(r["value"] or 0)
-        for r in current.iter_rows(named=True)
-    }
-    groups = task_groups(tasks(as_of), lang)
-    levels = sorted({lvl for _, _, lvl in counts}, key=lambda v: (v != "central", v))
-    overdue_word = t("tasks.overdue", lang).lower()
-
-    def cell(total: int, overdue: int) -> str:
-        text = fmtlib.number(total, lang)  # type: ignore[arg-type]
-        return f"{text} · {overdue} {overdue_word}" if overdue else text
-
-    rows = []
-    for number, name in [*groups.items(), (None, t("common.total", lang))]:
-        keys = [str(number)] if number is not None else [str(g) for g in groups]
-        row = {t("tasks.group", lang): name}
-        for lvl in levels:
-            total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys)
-            late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys)
-            row[t(f"level.{lvl}", lang) if has(f"level.{lvl}") else lvl] = cell(total, late)
-        total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys for lvl in levels)
-        late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys for lvl in levels)
-        row[t("common.total", lang)] = cell(total, late)
-        rows.append(row)
-    return pl.DataFrame(rows)
-
-
-def datasets(*, unit: str | None = None) -> pl.DataFrame:
-    """The register of departmental databases (one unit's, when given); raises ``SourceError``
-    when it cannot be read."""
-    frame = dataset_register()
-    return frame if unit is None else frame.filter(pl.col("unit_id") == unit)
-
-
-def reason_column(lang: str) -> str:
-    """The register's refusal reasons in ``lang`` (English when the register has them)."""
-    names = datasets().columns
-    return (
-        "refusal_reason_en" if lang == "en" and "refusal_reason_en" in names else "refusal_reason"
-    )
-
-
-def sharing_by_department(lang: str) -> pl.DataFrame:
-    """Per department: its databases connected, pending and refused, why, and the sources of
-    ``sources.yaml`` it refuses to share; the departments that keep data closed first."""
-    counts = (
-        datasets()
-        .group_by("unit_id")
-        .agg(
-            *((pl.col("status") == s).sum().alias(s) for s in ("connected", "pending", "refused")),
-            pl.len().alias("total"),
-            pl.col(reason_column(lang))
-            .drop_nulls()
-            .unique(maintain_order=True)
-            .str.join("; ")
-            .alias("reasons"),
-        )
-    )
-    rows = {str(r["unit_id"]): r for r in counts.iter_rows(named=True)}
-    closed: dict[str, list[str]] = {}
-    for spec in config().sources.values():
-        if spec.sharing.status == "refused":
-            closed.setdefault(spec.owner, []).append(spec.title.get(lang))
-    empty = {"connected": 0, "pending": 0, "refused": 0, "total": 0, "reasons": ""}
-    table = [
-        {
-            **empty,
-            **rows.get(uid, {}),
-            "unit_id": uid,
-            "unit": unit_name(uid, lang),
-            "refused_sources": "; ".join(closed.get(uid, [])),
-        }
-        for uid in [*rows, *(u for u in closed if u not in rows)]
-    ]
-    frame = pl.DataFrame(table, schema_overrides={"reasons": pl.String})
-    return frame.with_columns(
-        ((pl.col("refused") > 0) | (pl.col("refused_sources") != "")).alias("closed")
-    ).sort(["closed", "refused", "pending", "unit"], descending=[True, True, True, False])
 
 
 # --------------------------------------------------------------------------- names
