@@ -27,10 +27,24 @@ import streamlit as st
 from metrics.config import Config
 from metrics.deck import Deck, compute_deck, deck_from_snapshot
 from metrics.engine import Request, Results, compute
+from metrics.formula import PERIOD_COLUMNS
+from metrics.rows import row_condition, with_as_of
 from metrics.store import Store, default_url
 from metrics.workspace import Workspace, open_workspace
 from sources import layout
 from sources.health import SourceHealth
+from sources.problems import Problem, ProjectError, register_messages
+
+register_messages(
+    {
+        "register.needs_count": {
+            "vi": "sổ nhiệm vụ cần chỉ số '{metric}' dạng count(điều kiện) để biết nhiệm vụ nào "
+            "được tính; chỉ số này không có, bị lỗi hoặc không phải một phép đếm",
+            "en": "the task register needs the metric '{metric}' written as count(condition) to "
+            "know which tasks it counts; it is missing, broken or not a count",
+        },
+    }
+)
 
 TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
 DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
@@ -168,24 +182,33 @@ def health(as_of: dt.date) -> dict[str, SourceHealth]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _task_register(
-    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
+    _ws: Workspace,
+    key: tuple[str, str, tuple[tuple[str, str], ...]],
+    as_of: dt.date,
+    assigned_metric: str,
+    overdue_metric: str,
 ) -> pl.DataFrame:
     del key
+    rules = {m: row_condition(_ws.config, m) for m in (assigned_metric, overdue_metric)}
+    for metric_id, rule in rules.items():
+        if rule is None:
+            raise ProjectError(Problem("register.needs_count", {"metric": metric_id}))
     day = pl.lit(as_of)
     done = pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= day)
     return (
-        _ws.catalog.frame(TASKS_SOURCE)
-        .filter(pl.col("start_date") <= day)
+        with_as_of(_ws.catalog.frame(TASKS_SOURCE), as_of)
+        .filter(rules[assigned_metric])
         .with_columns(
             pl.when(done & (pl.col("completed_on") <= pl.col("deadline")))
             .then(pl.lit("done_on_time"))
             .when(done)
             .then(pl.lit("done_late"))
-            .when(pl.col("deadline") < day)
+            .when(rules[overdue_metric])
             .then(pl.lit("overdue"))
             .otherwise(pl.lit("in_progress"))
             .alias("status_as_of"),
         )
+        .drop(PERIOD_COLUMNS.values())
         .with_columns(
             pl.when(pl.col("status_as_of") == "overdue")
             .then((day - pl.col("deadline")).dt.total_days())
@@ -205,11 +228,12 @@ def _task_register(
     )
 
 
-def task_register(as_of: dt.date) -> pl.DataFrame:
-    """The task register as it stood on ``as_of`` (see ``dashboard.registers.tasks``); raises
-    ``SourceError`` when it cannot be read."""
+def task_register(as_of: dt.date, assigned_metric: str, overdue_metric: str) -> pl.DataFrame:
+    """The task register as it stood on ``as_of``: the tasks ``assigned_metric`` counts, marked
+    overdue as ``overdue_metric`` counts them (see ``dashboard.registers.tasks``). Raises
+    ``SourceError`` when it cannot be read, ``ProjectError`` when a metric is no count of rows."""
     ws = workspace()
-    return _task_register(ws, _key(ws), as_of)
+    return _task_register(ws, _key(ws), as_of, assigned_metric, overdue_metric)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

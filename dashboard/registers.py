@@ -23,13 +23,15 @@ TOTAL_METRIC = "tasks_total"  # the Tasks page's matrix by group and level
 def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
     """The task register as it stood on ``as_of``: the tasks assigned by then, each with its
     status on that day (``status_as_of``: done_on_time, done_late, overdue, in_progress) and
-    ``days_overdue``, overdue first. "Overdue" is the metrics' own rule: past its deadline and not
-    completed by the date, so the register's counts match ``tasks_overdue*``. The source's own
+    ``days_overdue``, overdue first. Which tasks are listed and which are overdue are read from
+    the definitions of ``TOTAL_METRIC`` and ``OVERDUE_METRIC`` (``metrics.rows``), so the
+    register always agrees with those figures, also after staff edit them. The source's own
     ``status`` column is a snapshot of the day it was exported and is not used.
 
-    Raises ``SourceError`` when the register cannot be read.
+    Raises ``SourceError`` when the register cannot be read, ``ProjectError`` when either metric
+    is not a count of rows.
     """
-    frame = task_register(as_of)
+    frame = task_register(as_of, TOTAL_METRIC, OVERDUE_METRIC)
     return frame if lead_unit is None else frame.filter(pl.col("lead_unit") == lead_unit)
 
 

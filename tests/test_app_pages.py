@@ -614,3 +614,31 @@ def test_a_units_page_shows_what_it_did_not_report() -> None:
     page = " ".join(h.value for h in at.html) + " ".join(m.value for m in at.markdown)
     assert 'data-status="not_reported"' in page and "Chưa báo cáo" in page
     assert "chưa báo cáo" in page  # counted in its theme's line
+
+
+def test_the_task_register_marks_overdue_as_the_metric_defines_it(
+    demo_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff give overdue tasks 30 days' grace in the YAML: the Tasks page follows the figure."""
+    from dashboard import registers
+
+    folder = _copy_config(demo_config, tmp_path)
+    _replace(
+        folder / "metrics" / "discipline.yaml",
+        "    value: count(deadline < as_of and (completed_on is null or completed_on > as_of))\n"
+        "    format: count\n    default: 0  # a unit with none has 0, not 'did not report'\n"
+        "    direction: down\n    target: 0\n    tolerance: 8\n",
+        "    value: count(days_between(deadline, as_of) > 30 and (completed_on is null or "
+        "completed_on > as_of))\n"
+        "    format: count\n    default: 0\n    direction: down\n    target: 0\n    tolerance: 8\n",
+    )
+    monkeypatch.setenv("KPI_CONFIG", str(folder))
+    as_of = dt.date(2025, 11, 14)
+    workspace = open_workspace(folder)
+    (row,) = compute(
+        workspace.config, workspace.catalog, Request(as_of, metrics=("tasks_overdue",))
+    ).values.rows(named=True)
+    listed = registers.only_overdue(registers.tasks(as_of)).height
+    assert listed == row["value"] and listed < 30  # fewer than the 30 without the grace
+    at = run("tasks")
+    assert not at.exception
