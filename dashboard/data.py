@@ -37,6 +37,10 @@ from sources.problems import Problem, ProjectError, register_messages
 
 register_messages(
     {
+        "register.not_configured": {
+            "vi": "chưa khai báo sổ '{register}' trong settings.yaml (registers: {register}: ...)",
+            "en": "no '{register}' register in settings.yaml (registers: {register}: ...)",
+        },
         "register.needs_count": {
             "vi": "sổ nhiệm vụ cần chỉ số '{metric}' dạng count(điều kiện) để biết nhiệm vụ nào "
             "được tính; chỉ số này không có, bị lỗi hoặc không phải một phép đếm",
@@ -46,8 +50,6 @@ register_messages(
     }
 )
 
-TASKS_SOURCE = "tasks"  # the Resolution 57 task register (Tasks page, unit pages)
-DATASETS_SOURCE = "datasets"  # the register of departmental databases (Data page, unit pages)
 RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
@@ -182,13 +184,13 @@ def health(as_of: dt.date) -> dict[str, SourceHealth]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _task_register(
-    _ws: Workspace,
-    key: tuple[str, str, tuple[tuple[str, str], ...]],
-    as_of: dt.date,
-    assigned_metric: str,
-    overdue_metric: str,
+    _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]], as_of: dt.date
 ) -> pl.DataFrame:
     del key
+    register = _ws.config.settings.registers.tasks
+    if register is None:
+        raise ProjectError(Problem("register.not_configured", {"register": "tasks"}))
+    assigned_metric, overdue_metric = register.assigned, register.overdue
     rules = {m: row_condition(_ws.config, m) for m in (assigned_metric, overdue_metric)}
     for metric_id, rule in rules.items():
         if rule is None:
@@ -196,7 +198,7 @@ def _task_register(
     day = pl.lit(as_of)
     done = pl.col("completed_on").is_not_null() & (pl.col("completed_on") <= day)
     return (
-        with_as_of(_ws.catalog.frame(TASKS_SOURCE), as_of)
+        with_as_of(_ws.catalog.frame(register.source), as_of)
         .filter(rules[assigned_metric])
         .with_columns(
             pl.when(done & (pl.col("completed_on") <= pl.col("deadline")))
@@ -228,12 +230,13 @@ def _task_register(
     )
 
 
-def task_register(as_of: dt.date, assigned_metric: str, overdue_metric: str) -> pl.DataFrame:
-    """The task register as it stood on ``as_of``: the tasks ``assigned_metric`` counts, marked
-    overdue as ``overdue_metric`` counts them (see ``dashboard.registers.tasks``). Raises
-    ``SourceError`` when it cannot be read, ``ProjectError`` when a metric is no count of rows."""
+def task_register(as_of: dt.date) -> pl.DataFrame:
+    """The task register of settings.yaml as it stood on ``as_of``: the tasks its ``assigned``
+    metric counts, marked overdue as its ``overdue`` metric counts them (see
+    ``dashboard.registers.tasks``). Raises ``SourceError`` when it cannot be read,
+    ``ProjectError`` when it is not configured or a metric is no count of rows."""
     ws = workspace()
-    return _task_register(ws, _key(ws), as_of, assigned_metric, overdue_metric)
+    return _task_register(ws, _key(ws), as_of)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -241,7 +244,10 @@ def _dataset_register(
     _ws: Workspace, key: tuple[str, str, tuple[tuple[str, str], ...]]
 ) -> pl.DataFrame:
     del key
-    return _ws.catalog.frame(DATASETS_SOURCE).drop("_file", strict=False).collect()
+    register = _ws.config.settings.registers.datasets
+    if register is None:
+        raise ProjectError(Problem("register.not_configured", {"register": "datasets"}))
+    return _ws.catalog.frame(register.source).drop("_file", strict=False).collect()
 
 
 def dataset_register() -> pl.DataFrame:

@@ -50,7 +50,8 @@ with left:
         ui.off_track_links(failing, c.lang)
 with middle:
     ui.column_heading(t("overview.top_overdue_units", c.lang))
-    top = views.top_units(registers.OVERDUE_METRIC, c.as_of, c.grain, TOP_UNITS)
+    overdue = registers.overdue_metric()
+    top = views.top_units(overdue, c.as_of, c.grain, TOP_UNITS) if overdue else []
     if top:
         ui.unit_links(
             [

@@ -19,8 +19,6 @@ from sources.problems import ProjectError
 
 KINDS = {"department": ("department", "agency"), "ward": ("ward",), "commune": ("commune",)}
 HISTORY_PERIODS = 6
-REPORT_METRICS = ("reports_on_time_rate", "reports_with_figures_rate")  # report timeliness
-SERVICE_THEME = "service"  # its metrics are the unit's service quality
 
 c = ui.ctx()
 cfg = data.config()
@@ -154,7 +152,8 @@ else:
                 st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
 
     shown: set[str] = set()
-    reports = [x for x in cards if x.metric in REPORT_METRICS]
+    sections = cfg.settings.unit_page  # settings.yaml says which metrics and theme these are
+    reports = [x for x in cards if x.metric in sections.reports]
     st.subheader(t("units.report_timeliness", c.lang), anchor=False)
     if reports:
         ui.card_grid(reports, c.lang)
@@ -162,7 +161,7 @@ else:
         st.caption(fmtlib.no_data(c.lang))
     shown.update(x.metric for x in reports)
 
-    quality = [x for x in cards if x.theme == SERVICE_THEME and x.metric not in shown]
+    quality = [x for x in cards if x.theme == sections.service_theme and x.metric not in shown]
     st.subheader(t("units.service_quality", c.lang), anchor=False)
     if quality:
         ui.card_grid(quality, c.lang)

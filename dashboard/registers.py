@@ -11,27 +11,31 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from dashboard.data import TASKS_SOURCE, config, dataset_register, results, task_register
+from dashboard.data import config, dataset_register, results, task_register
 from dashboard.i18n import has, t
 from dashboard.views import catalogue, unit_name
 from metrics import fmt as fmtlib
 
-OVERDUE_METRIC = "tasks_overdue"  # ranks units on the overview; the Tasks page's matrix
-TOTAL_METRIC = "tasks_total"  # the Tasks page's matrix by group and level
+
+def overdue_metric() -> str | None:
+    """The count of overdue tasks (settings.yaml ``registers.tasks.overdue``): it ranks units
+    on the overview and fills the Tasks page's matrix; None without a task register."""
+    register = config().settings.registers.tasks
+    return register.overdue if register else None
 
 
 def tasks(as_of: dt.date, *, lead_unit: str | None = None) -> pl.DataFrame:
     """The task register as it stood on ``as_of``: the tasks assigned by then, each with its
     status on that day (``status_as_of``: done_on_time, done_late, overdue, in_progress) and
     ``days_overdue``, overdue first. Which tasks are listed and which are overdue are read from
-    the definitions of ``TOTAL_METRIC`` and ``OVERDUE_METRIC`` (``metrics.rows``), so the
-    register always agrees with those figures, also after staff edit them. The source's own
+    the definitions of the register's ``assigned`` and ``overdue`` metrics (``metrics.rows``),
+    so the register always agrees with those figures, also after staff edit them. The source's own
     ``status`` column is a snapshot of the day it was exported and is not used.
 
     Raises ``SourceError`` when the register cannot be read, ``ProjectError`` when either metric
     is not a count of rows.
     """
-    frame = task_register(as_of, TOTAL_METRIC, OVERDUE_METRIC)
+    frame = task_register(as_of)
     return frame if lead_unit is None else frame.filter(pl.col("lead_unit") == lead_unit)
 
 
@@ -69,19 +73,24 @@ def task_groups(frame: pl.DataFrame, lang: str) -> dict[int, str]:
 
 
 def task_metrics() -> list[str]:
-    """The metrics computed from the task register, in catalogue order."""
+    """The metrics computed from the task register's source, in catalogue order."""
     cfg = config()
-    return [
-        e.id for e in catalogue() if getattr(cfg.metrics.get(e.id), "source", None) == TASKS_SOURCE
-    ]
+    register = cfg.settings.registers.tasks
+    source = register.source if register else None
+    return [e.id for e in catalogue() if getattr(cfg.metrics.get(e.id), "source", 0) == source]
 
 
 def task_matrix(
     as_of: dt.date, grain: str, filters: Sequence[tuple[str, str]], lang: str
 ) -> pl.DataFrame:
     """Tasks by group (rows) and directing level (columns), with the overdue ones, from the
-    engine's ``tasks_total`` and ``tasks_overdue`` broken down by group and level."""
-    wanted = [m for m in (TOTAL_METRIC, OVERDUE_METRIC) if m in config().metrics]
+    engine's figures of the register's ``assigned`` and ``overdue`` metrics broken down by group
+    and level (an empty table without a task register)."""
+    register = config().settings.registers.tasks
+    if register is None:
+        return pl.DataFrame()
+    total_id, overdue_id = register.assigned, register.overdue
+    wanted = [m for m in (total_id, overdue_id) if m in config().metrics]
     res = results(as_of, grain, by=("group", "level"), filters=filters, metrics=wanted)
     current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
     counts: dict[tuple[str, str, str], int] = {
@@ -101,11 +110,11 @@ def task_matrix(
         keys = [str(number)] if number is not None else [str(g) for g in groups]
         row = {t("tasks.group", lang): name}
         for lvl in levels:
-            total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys)
-            late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys)
+            total = sum(counts.get((total_id, g, lvl), 0) for g in keys)
+            late = sum(counts.get((overdue_id, g, lvl), 0) for g in keys)
             row[t(f"level.{lvl}", lang) if has(f"level.{lvl}") else lvl] = cell(total, late)
-        total = sum(counts.get((TOTAL_METRIC, g, lvl), 0) for g in keys for lvl in levels)
-        late = sum(counts.get((OVERDUE_METRIC, g, lvl), 0) for g in keys for lvl in levels)
+        total = sum(counts.get((total_id, g, lvl), 0) for g in keys for lvl in levels)
+        late = sum(counts.get((overdue_id, g, lvl), 0) for g in keys for lvl in levels)
         row[t("common.total", lang)] = cell(total, late)
         rows.append(row)
     return pl.DataFrame(rows)

@@ -244,11 +244,44 @@ def _slide_problem(
     )
 
 
+def settings_references(config: Config) -> Iterator[Problem]:
+    """The registers and the unit page name sources, metrics and a theme that exist."""
+    settings = config.settings
+    metrics = set(config.metrics) | set(config.broken_metrics)
+    sources = set(config.sources) | config.broken_sources
+    tasks, datasets = settings.registers.tasks, settings.registers.datasets
+    named: list[tuple[object, str, str, str, set[str]]] = []
+    for register in (tasks, datasets):
+        if register is not None:
+            named.append((register, "source", "source", register.source, sources))
+    if tasks is not None:
+        named += [(tasks, f, "metric", getattr(tasks, f), metrics) for f in ("assigned", "overdue")]
+    named += [
+        (settings.unit_page, "reports", "metric", m, metrics) for m in settings.unit_page.reports
+    ]
+    theme = settings.unit_page.service_theme
+    if theme is not None:
+        named.append((settings.unit_page, "service_theme", "theme", theme, set(config.themes)))
+    complete = not config.unreadable  # a metric may be in an unreadable file: that is the error
+    for obj, field, what, name, known in named:
+        if name not in known and (complete or what != "metric"):
+            yield Problem(
+                f"rule.unknown_{what}",
+                {"name": name},
+                obj.field_loc(field),  # type: ignore[attr-defined]
+                "error",
+                "settings",
+                None,
+                did_you_mean(name, known),
+            )
+
+
 RULES: list[Rule] = [
     unit_references,
     source_shape,
     metric_references,
     boards,
+    settings_references,
 ]
 
 

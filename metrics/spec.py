@@ -85,6 +85,33 @@ class Theme(Spec):
     rollup: Literal["worst", "majority", "weighted"] = "worst"
 
 
+class TaskRegister(Spec):
+    """The task register the Tasks and unit pages list row by row: its source, and the count
+    metrics whose definitions say which tasks were assigned by a date and which are overdue."""
+
+    source: str
+    assigned: str
+    overdue: str
+
+
+class DatasetRegister(Spec):
+    """The register of departmental databases the Data and unit pages list."""
+
+    source: str
+
+
+class Registers(Spec):
+    tasks: TaskRegister | None = None
+    datasets: DatasetRegister | None = None
+
+
+class UnitPage(Spec):
+    """What a unit's page shows in sections of their own (its other metrics follow by theme)."""
+
+    reports: tuple[str, ...] = ()  # the metrics of its report timeliness
+    service_theme: str | None = None  # the theme whose metrics are its service quality
+
+
 class Settings(DataSettings):
     """``config/settings.yaml``: the data settings ``sources`` reads, and the dashboard's own."""
 
@@ -92,6 +119,8 @@ class Settings(DataSettings):
     store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
     state_dir: str = "state"  # relative to the config folder
     themes: tuple[Theme, ...] = Field(min_length=1)
+    registers: Registers = Field(default_factory=Registers)
+    unit_page: UnitPage = Field(default_factory=UnitPage)
 
 
 class Unit(Spec):

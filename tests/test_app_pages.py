@@ -642,3 +642,21 @@ def test_the_task_register_marks_overdue_as_the_metric_defines_it(
     assert listed == row["value"] and listed < 30  # fewer than the 30 without the grace
     at = run("tasks")
     assert not at.exception
+
+
+def test_without_a_task_register_the_pages_say_so(
+    demo_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _copy_config(demo_config, tmp_path)
+    _replace(
+        folder / "settings.yaml",
+        "  tasks: {source: tasks, assigned: tasks_total, overdue: tasks_overdue}\n",
+        "",
+    )
+    monkeypatch.setenv("KPI_CONFIG", str(folder))
+    tasks = run("tasks")
+    assert not tasks.exception
+    assert any("no 'tasks' register" in e.value or "chưa khai báo sổ 'tasks'" in e.value
+               for e in tasks.error)  # fmt: skip
+    overview = run()
+    assert not overview.exception and "tasks_overdue" in found(overview, CARD)

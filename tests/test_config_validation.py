@@ -344,3 +344,23 @@ def test_settings_and_sources_schema_checks(tmp_path):
         "source 'dossiers': column name 'as_of' is a word of the formula language" in line
         for line in rendered(folder)
     )
+
+
+def test_the_registers_and_unit_page_name_what_exists(tmp_path):
+    settings = (
+        SETTINGS
+        + "registers:\n  tasks: {source: dossier, assigned: m1, overdue: overdue_tasks}\n"
+        + "unit_page:\n  reports: [m1]\n  service_theme: servce\n"
+    )
+    folder = write_config(
+        tmp_path, sources=SOURCES, metrics=metric("    value: count()\n"), settings=settings
+    )
+    found = [line for line in rendered(folder) if "settings.yaml" in line]
+    assert any(
+        "error: settings: unknown source 'dossier' (not in sources.yaml) (did you mean 'dossiers'?)"
+        in line
+        for line in found
+    ), found
+    assert any("unknown metric 'overdue_tasks'" in line for line in found), found
+    assert any("unknown theme 'servce'" in line for line in found), found
+    assert len(found) == 3, found
