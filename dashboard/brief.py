@@ -49,9 +49,8 @@ from metrics import fmt
 from metrics.deck import Card, ChartData, Deck, DeckSlide, compute_deck, pick
 from metrics.status import REASON_LABELS
 from metrics.workspace import open_workspace
-from sources.problems import ProjectError
+from sources.problems import Lang, ProjectError
 
-Lang = Literal["vi", "en"]
 Kind = Literal["pptx", "pdf"]
 
 log = logging.getLogger(__name__)

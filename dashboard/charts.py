@@ -17,15 +17,13 @@ import html
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
-
-Lang = Literal["vi", "en"]
+from sources.problems import Lang
 
 ACCENT = "#1f4e8c"  # restrained official blue: the value series everywhere
 INK = "#1f2933"  # text and reference lines

@@ -16,7 +16,7 @@ import html
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -28,9 +28,7 @@ from metrics import fmt as fmtlib
 from metrics.spec import Metric
 from metrics.status import REASON_LABELS
 from sources.health import SourceHealth
-from sources.problems import Problem
-
-Lang = Literal["vi", "en"]
+from sources.problems import Lang, Problem
 
 #: Page files, as ``st.page_link`` and ``st.switch_page`` want them (relative to ``app.py``).
 PAGES: dict[str, str] = {

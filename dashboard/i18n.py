@@ -15,9 +15,9 @@ Keys are grouped by a dotted prefix: ``app.``, ``page.``, ``control.``, ``lang.`
 from __future__ import annotations
 
 import string
-from typing import Literal
 
-Lang = Literal["vi", "en"]
+from sources.problems import Lang
+
 LANGS: tuple[str, ...] = ("vi", "en")
 
 TEXTS: dict[str, dict[str, str]] = {

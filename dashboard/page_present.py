@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -39,9 +38,7 @@ from metrics.deck import (
 )
 from metrics.store import StoreError
 from metrics.workspace import Workspace
-from sources.problems import ProjectError
-
-Lang = Literal["vi", "en"]
+from sources.problems import Lang, ProjectError
 
 BOARD, SLIDE, SNAPSHOT, LANG, AS_OF, VIEW = "board", "slide", "snapshot", "lang", "as_of", "view"
 NOTES_VIEW = "notes"

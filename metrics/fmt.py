@@ -25,10 +25,8 @@ import math
 import numbers
 import re
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
-from typing import Literal
 
-Lang = Literal["vi", "en"]
-Grain = Literal["day", "week", "month", "quarter", "half", "year"]
+from sources.problems import Lang
 
 FORMATS: tuple[str, ...] = ("percent", "count", "number", "vnd", "days", "score")
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")

@@ -46,3 +46,18 @@ def test_only_the_data_module_caches_or_opens_the_store() -> None:
 def test_the_data_module_is_where_they_are() -> None:
     found = _offences(DOOR)
     assert any("cache_data" in o for o in found) and any("opens the store" in o for o in found)
+
+
+def test_each_vocabulary_is_defined_once() -> None:
+    """``Lang`` lives in ``sources.problems`` and ``Grain`` in ``metrics.spec``; every other
+    module imports them, so a third language or grain is one edit."""
+    owners = {"Lang": "sources/problems.py", "Grain": "metrics/spec.py"}
+    defined: dict[str, list[str]] = {name: [] for name in owners}
+    for folder in ("sources", "metrics", "dashboard"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                targets = node.targets if isinstance(node, ast.Assign) else []
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in defined:
+                        defined[target.id].append(path.relative_to(REPO).as_posix())
+    assert defined == {name: [owner] for name, owner in owners.items()}
