@@ -23,6 +23,7 @@ import polars as pl
 
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
+from metrics.status import SHOWN_STATUSES
 from sources.problems import Lang
 
 ACCENT = "#1f4e8c"  # restrained official blue: the value series everywhere
@@ -34,14 +35,7 @@ FONT_SIZE = 14
 SVG_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"  # an <img> SVG cannot use the page's fonts
 SEPARATORS: dict[str, str] = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands
 
-STATUS_ORDER: tuple[str, ...] = (
-    "on_track",
-    "at_risk",
-    "off_track",
-    "no_target",
-    "no_data",
-    "not_reported",
-)
+STATUS_ORDER: tuple[str, ...] = SHOWN_STATUSES
 
 #: status -> (fill colour, icon). Lightness differs by status (off_track darkest, then
 #: on_track, no_target, at_risk, no_data lightest), and the icon tells them apart anyway.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import string
 
+from metrics.status import STATUS_LABELS
 from sources.problems import Lang
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -77,12 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "grain.half": {"vi": "6 tháng", "en": "Half-year"},
     "grain.year": {"vi": "Năm", "en": "Year"},
     # ----------------------------------------------------------------- metric status
-    "status.on_track": {"vi": "Đạt", "en": "On track"},
-    "status.at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
-    "status.off_track": {"vi": "Không đạt", "en": "Off track"},
-    "status.no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
-    "status.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
-    "status.not_reported": {"vi": "Chưa báo cáo", "en": "Did not report"},
+    # the status words are the engine's own (metrics.status), the same in the CLI and on pages
+    **{f"status.{status}": words for status, words in STATUS_LABELS.items()},
     "card.own_period": {"vi": "Số liệu: {period}", "en": "Figures for: {period}"},
     "status.label": {"vi": "Trạng thái", "en": "Status"},
     # ----------------------------------------------------------------- source health

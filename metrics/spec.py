@@ -53,7 +53,6 @@ register_messages(
 
 Grain = Literal["day", "week", "month", "quarter", "half", "year"]
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "half", "year")  # finest first
-Status = Literal["on_track", "at_risk", "off_track", "no_target", "no_data"]
 RESERVED_DIMENSIONS = frozenset(
     {
         "theme",

@@ -16,6 +16,9 @@ from __future__ import annotations
 import polars as pl
 
 STATUSES = ("on_track", "at_risk", "off_track", "no_target", "no_data")
+#: What a page shows as a status: the engine's, and a unit that did not report (``no_data``
+#: with the reason ``not_reported``, shown as a status of its own where units are listed).
+SHOWN_STATUSES = (*STATUSES, "not_reported")
 #: Why a value is missing (the ``reason`` of a ``no_data`` row): too large to represent, not a
 #: number (infinity minus infinity), a division by zero, no rows in the period, rows whose values
 #: are all empty, or a unit that sent no rows at all (a breakdown lists it all the same).
@@ -142,6 +145,7 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
     "off_track": {"vi": "Không đạt", "en": "Off track"},
     "no_target": {"vi": "Chưa có mục tiêu", "en": "No target"},
     "no_data": {"vi": "Chưa có số liệu", "en": "No data"},
+    "not_reported": {"vi": "Chưa báo cáo", "en": "Did not report"},
 }
 
 REASON_LABELS: dict[str, dict[str, str]] = {
