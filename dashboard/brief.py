@@ -47,7 +47,7 @@ from dashboard import charts
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.deck import Card, ChartData, Deck, DeckSlide, compute_deck, pick
-from metrics.status import REASON_LABELS
+from metrics.status import REASON_LABELS, expected_differs
 from metrics.workspace import open_workspace
 from sources.problems import Lang, ProjectError
 
@@ -120,7 +120,7 @@ def card_text(card: Card, lang: Lang) -> CardText:
     target = expected = delta = ""
     if card.target is not None:
         target = t("metric.target_value", lang, target=fmt.value(card.target, card.format, lang))
-        if card.expected is not None and abs(card.expected - card.target) > 1e-9:
+        if expected_differs(card.target, card.expected):
             expected = t(
                 "metric.expected_value",
                 lang,

@@ -26,7 +26,7 @@ from dashboard.i18n import has, t
 from dashboard.views import Card, CardError, Freshness, ThemeState
 from metrics import fmt as fmtlib
 from metrics.spec import Metric
-from metrics.status import REASON_LABELS
+from metrics.status import REASON_LABELS, expected_differs
 from sources.health import SourceHealth
 from sources.problems import Lang, Problem
 
@@ -248,7 +248,7 @@ def _target_html(card: Card, lang: Lang) -> str:
     if target is None and expected is None:
         return f'<div class="r57-line r57-muted">{_e(t("status.no_target", lang))}</div>'
     parts = []
-    if expected is not None and target is not None and abs(expected - target) > 1e-12:
+    if target is not None and expected_differs(target, expected):
         parts.append(
             t("metric.expected_value", lang, expected=fmtlib.value(expected, card.fmt, lang))
         )
@@ -455,7 +455,7 @@ def short_target(card: Card, lang: Lang) -> str:
     """ "target 100%" when the card is judged against its final target; "expected 93.4%" when it
     is judged against a point on a target path that differs from the final target; else ""."""
     target, expected = card.target, card.expected
-    if expected is not None and (target is None or abs(expected - target) > 1e-12):
+    if expected_differs(target, expected):
         return t("overview.expected_short", lang, expected=fmtlib.value(expected, card.fmt, lang))
     if target is not None:
         return t("overview.target_short", lang, target=fmtlib.value(target, card.fmt, lang))

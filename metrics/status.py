@@ -34,6 +34,16 @@ RATED = ("on_track", "at_risk", "off_track")
 _SCORE = {"on_track": 1.0, "at_risk": 0.5, "off_track": 0.0}
 
 
+#: How far apart two figures may be and still count as equal (floating-point sums and paths).
+EPSILON = 1e-12
+
+
+def expected_differs(target: float | None, expected: float | None) -> bool:
+    """Whether the value expected on the day is not the final target (a point on a target path,
+    93,4% on the way to 100%): then cards, slides and briefings show it beside the target."""
+    return expected is not None and (target is None or abs(expected - target) > EPSILON)
+
+
 def status_expr(
     value: pl.Expr, expected: pl.Expr, direction: pl.Expr, tolerance: pl.Expr
 ) -> pl.Expr:
@@ -44,9 +54,9 @@ def status_expr(
         .then(pl.lit("no_data"))
         .when(expected.is_null() | direction.is_null())
         .then(pl.lit("no_target"))
-        .when(gap >= -1e-12)
+        .when(gap >= -EPSILON)
         .then(pl.lit("on_track"))
-        .when(gap >= -tolerance - 1e-12)
+        .when(gap >= -tolerance - EPSILON)
         .then(pl.lit("at_risk"))
         .otherwise(pl.lit("off_track"))
     )

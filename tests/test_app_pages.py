@@ -660,3 +660,28 @@ def test_without_a_task_register_the_pages_say_so(
                for e in tasks.error)  # fmt: skip
     overview = run()
     assert not overview.exception and "tasks_overdue" in found(overview, CARD)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected", "shows_expected"),
+    [(1.0, 0.934, True), (0.95, 0.95, False), (0.95, 0.95 + 1e-10, True), (None, 0.9, True)],
+)
+def test_the_page_and_the_briefing_agree_when_to_show_the_expected_value(
+    target: float | None, expected: float, shows_expected: bool
+) -> None:
+    """One rule (metrics.status.expected_differs) for the page's card, the overview's short
+    line and the briefing's card: they never disagree on a value on a target path again."""
+    from dashboard import brief
+    from metrics.deck import Card as DeckCard
+
+    page = _card(fmt="percent", value=0.79, target=target, expected=expected)
+    slide = DeckCard(
+        "m", {"vi": "M", "en": "M"}, "percent", "up", None, None, 0.79, target, expected, None,
+        "off_track",
+    )  # fmt: skip
+    on_page = "cần đạt" in components.card_html(page, "vi")
+    in_short = components.short_target(page, "vi").startswith("cần đạt")
+    assert in_short == shows_expected
+    if target is not None:  # beside a target: the card and the briefing's card say the same
+        assert on_page == shows_expected
+        assert bool(brief.card_text(slide, "vi").expected) == shows_expected
