@@ -122,3 +122,27 @@ def test_layers_import_one_way():
         if imported.split(".")[0] in forbidden.get(name.split(".")[0], ())
     ]
     assert not wrong, wrong
+
+
+def test_no_module_imports_through_a_package_whose_init_imports_it() -> None:
+    """``sources/demo/__init__.py`` imports ``generate``; had ``generate`` imported its siblings
+    through the package (``from sources.demo import budget``), importing either first would run
+    the other half-initialised. Modules import their siblings by their own path."""
+    modules = project_modules()
+    offences = []
+    for name, path in modules.items():
+        if path.name != "__init__.py":
+            continue
+        init_imports = {
+            f"{node.module}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
+        for child in init_imports:
+            child_path = modules.get(child)
+            if child_path is None or child_path.name == "__init__.py":
+                continue
+            for node in ast.walk(ast.parse(child_path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == name:
+                    offences.append(f"{child} imports from {name}, whose __init__ imports it")
+    assert offences == []

@@ -21,10 +21,12 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sources.demo import budget, clock, dossiers
+from sources.demo.budget import YEARS as BUDGET_YEARS
 from sources.demo.budget import build_budget
+from sources.demo.clock import LAST_DAY
 from sources.demo.datasets import build_datasets
 from sources.demo.documents import build_documents
+from sources.demo.dossiers import YEARS as DOSSIER_YEARS
 from sources.demo.dossiers import build_dossiers
 from sources.demo.files import remove_stray_temporaries, write_text_atomic
 from sources.demo.reports import build_reports
@@ -46,9 +48,7 @@ def _date_files(out: Path) -> None:
     File times are how some sources tell their freshness; a demo seen as of 14/11/2025 should not
     show files from the day it happened to be generated.
     """
-    delivered = dt.datetime.combine(
-        clock.LAST_DAY, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
-    )
+    delivered = dt.datetime.combine(LAST_DAY, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     stamp = delivered.timestamp()
     for path in out.rglob("*"):
         if path.is_file() and path.name != MARKER:
@@ -91,14 +91,14 @@ def generate(out: Path, *, scale: float = 1.0, seed: int = 57) -> dict[str, int]
     del tables
 
     counts["dossiers"] = 0
-    for year in dossiers.YEARS:  # one year at a time keeps memory flat at large scales
+    for year in DOSSIER_YEARS:  # one year at a time keeps memory flat at large scales
         frame = build_dossiers(seed, traits, year, scale)
         write_parquet(out / "dossiers" / f"dossiers_{year}.parquet", frame)
         counts["dossiers"] += frame.height
         del frame
 
     counts["budget"] = 0
-    for year in budget.YEARS:
+    for year in BUDGET_YEARS:
         frame = build_budget(seed, year)
         write_excel(out / "budget" / f"budget_{year}.xlsx", frame, sheet="budget")
         counts["budget"] += frame.height
