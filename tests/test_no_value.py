@@ -18,6 +18,7 @@ from metrics.engine import Request, compute
 from metrics.status import NO_VALUE_REASONS, REASON_LABELS
 from metrics.workspace import open_workspace
 from tests.conftest import REPO
+from tests.support import SETTINGS as BASE_SETTINGS
 from tests.support import write_config
 
 SOURCES = """\
@@ -30,17 +31,7 @@ sources:
     columns: {day: date, amount: float, big: int, empty: float?}
 """
 
-SETTINGS = """\
-title: Thử nghiệm
-as_of: 2025-11-14
-themes:
-  - id: t
-    title: T
-    rollup: worst
-  - id: other
-    title: Khác
-    rollup: weighted
-"""
+SETTINGS = BASE_SETTINGS + "  - {id: other, title: Khác, rollup: weighted}\n"
 
 METRICS = """\
 metrics:

@@ -11,16 +11,9 @@ import pytest
 
 from metrics.cli import main
 from metrics.engine import Request, compute
-from tests.support import FrameCatalog, config_from, write_config
+from tests.support import SETTINGS, FrameCatalog, config_from, write_config
 
 D = dt.date
-
-SETTINGS = """\
-title: Thử nghiệm
-as_of: 2025-11-14
-themes:
-  - {id: t, title: T, rollup: worst}
-"""
 
 SOURCES = """\
 sources:
