@@ -43,7 +43,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import charts
+from dashboard import charts, style
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.deck import Card, ChartData, Deck, DeckSlide, compute_deck, pick
@@ -75,11 +75,6 @@ MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
-
-INK = charts.INK
-MUTED = charts.MUTED
-ACCENT = charts.ACCENT
-CARD_FILL = "#f4f6f8"
 
 
 # --------------------------------------------------------------------------- shared texts
@@ -182,7 +177,7 @@ def source_rows(deck: Deck, lang: Lang) -> list[tuple[str, str, str, str]]:
                 else fmt.date(source.newest, lang)
             )
         late = fmt.days(source.late_by, lang, 0) if source.late_by else ""
-        status = f"{charts.SOURCE_STATUS_STYLE.get(source.status, ('', '?'))[1]} " + t(
+        status = f"{style.SOURCE_STATUS_STYLE.get(source.status, ('', '?'))[1]} " + t(
             f"source_status.{source.status}", lang
         )
         rows.append((pick(source.title, lang), status, newest, late))
@@ -317,7 +312,7 @@ def render_charts(deck: Deck, lang: Lang) -> dict[int, bytes | str]:
         figure = chart_figure(slide.chart, lang, height=IMAGE_HEIGHT)
         if figure is not None:
             figures[slide.index] = charts.for_projector(figure, IMAGE_FONT_SCALE).update_layout(
-                height=IMAGE_HEIGHT, width=IMAGE_WIDTH, paper_bgcolor="#ffffff"
+                height=IMAGE_HEIGHT, width=IMAGE_WIDTH, paper_bgcolor=style.PAPER
             )
     if not figures:
         return {}
@@ -406,7 +401,7 @@ def _pptx_title(
     frame = shape.text_frame
     frame.clear()
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    _runs(frame, [(text, size, True, INK)], align=PP_ALIGN.LEFT)
+    _runs(frame, [(text, size, True, style.INK)], align=PP_ALIGN.LEFT)
     frame.vertical_anchor = MSO_ANCHOR.TOP
 
 
@@ -415,18 +410,18 @@ def _pptx_card(
 ) -> None:
     """A card: a pale panel with a status-coloured bar and the card's lines."""
     left, top, width, height = box
-    _rectangle(slide, left, top, width, height, CARD_FILL)
-    _rectangle(slide, left, top, Inches(0.09), height, charts.status_colour(card.status))
+    _rectangle(slide, left, top, width, height, style.CARD_FILL)
+    _rectangle(slide, left, top, Inches(0.09), height, style.status_colour(card.status))
     text = card_text(card, lang)
     pad = Inches(0.18)
     lines = [
-        (text.title, 9 if compact else 11, False, MUTED),
-        (text.value, 20 if compact else 26, True, INK),
-        (text.status, 9 if compact else 10, True, _status_ink(card.status)),
+        (text.title, 9 if compact else 11, False, style.MUTED),
+        (text.value, 20 if compact else 26, True, style.INK),
+        (text.status, 9 if compact else 10, True, style.status_ink(card.status)),
     ]
-    lines += [(x, 8, False, MUTED) for x in (text.target, text.expected, text.delta) if x]
+    lines += [(x, 8, False, style.MUTED) for x in (text.target, text.expected, text.delta) if x]
     if text.error:
-        lines.append((text.error, 9, False, MUTED))
+        lines.append((text.error, 9, False, style.MUTED))
     _textbox(
         slide,
         left + pad,
@@ -447,11 +442,6 @@ def _rectangle(slide: Any, left: int, top: int, width: int, height: int, colour:
     shape.shadow.inherit = False
 
 
-def _status_ink(status: str) -> str:
-    """A readable text colour for the status word on a light card (the fill itself may be pale)."""
-    return {"on_track": "#1e6b30", "at_risk": "#8a5a00", "off_track": "#9b2c2c"}.get(status, MUTED)
-
-
 def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None = None) -> bytes:
     """The deck as a 16:9 PowerPoint: title, one slide per deck slide, sources; notes in notes."""
     if images is None:
@@ -465,15 +455,20 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
 
     # title slide
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    _rectangle(slide, 0, 0, width, Inches(0.35), ACCENT)
+    _rectangle(slide, 0, 0, width, Inches(0.35), style.ACCENT)
     _textbox(
-        slide, margin, Inches(1.2), inner, Inches(0.5), [(t("app.title", lang), 16, False, MUTED)]
+        slide,
+        margin,
+        Inches(1.2),
+        inner,
+        Inches(0.5),
+        [(t("app.title", lang), 16, False, style.MUTED)],
     )
     _pptx_title(slide, pick(deck.title, lang), margin, Inches(1.9), inner, Inches(2.2), 36)
-    lines = [(t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 24, False, INK)]
-    lines.append((period_text(deck, lang), 16, False, MUTED))
+    lines = [(t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 24, False, style.INK)]
+    lines.append((period_text(deck, lang), 16, False, style.MUTED))
     if deck.snapshot is not None:
-        lines.append((snapshot_text(deck, lang), 14, False, MUTED))
+        lines.append((snapshot_text(deck, lang), 14, False, style.MUTED))
     _textbox(slide, margin, Inches(4.4), inner, Inches(1.6), lines)
     _textbox(
         slide,
@@ -481,7 +476,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
         height - Inches(0.7),
         inner,
         Inches(0.3),
-        [(footer_text(deck, lang), 11, False, MUTED)],
+        [(footer_text(deck, lang), 11, False, style.MUTED)],
     )
 
     for item in deck.slides:
@@ -495,7 +490,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
             Inches(0.35),
             Inches(1.5),
             Inches(0.4),
-            [(t("present.slide_of", lang, n=item.index + 1, total=total), 12, False, MUTED)],
+            [(t("present.slide_of", lang, n=item.index + 1, total=total), 12, False, style.MUTED)],
             align=PP_ALIGN.RIGHT,
         )
         _textbox(
@@ -504,7 +499,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
             Inches(1.0),
             inner,
             Inches(0.35),
-            [(slide_subtitle(deck, item, lang), 14, False, MUTED)],
+            [(slide_subtitle(deck, item, lang), 14, False, style.MUTED)],
         )
         top = Inches(1.45)
         cards = item.cards
@@ -534,7 +529,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
         chart_w = int(inner * 0.64) if bullets else inner
         if item.chart is not None:
             title = chart_title(item.chart, lang)
-            _textbox(slide, margin, top, chart_w, Inches(0.35), [(title, 15, True, INK)])
+            _textbox(slide, margin, top, chart_w, Inches(0.35), [(title, 15, True, style.INK)])
         chart_top = top + Inches(0.4)
         if has_chart and isinstance(image, bytes):
             area_h = bottom - chart_top
@@ -545,12 +540,19 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
                 pic_w = int(pic_h * IMAGE_WIDTH / IMAGE_HEIGHT)
             slide.shapes.add_picture(io.BytesIO(image), margin, chart_top, pic_w, pic_h)
         elif problem:
-            _textbox(slide, margin, chart_top, chart_w, Inches(0.6), [(problem, 14, False, MUTED)])
+            _textbox(
+                slide, margin, chart_top, chart_w, Inches(0.6), [(problem, 14, False, style.MUTED)]
+            )
         if bullets:
             left = margin + chart_w + Inches(0.3) if has_chart else margin
             box_w = inner - (chart_w + Inches(0.3) if has_chart else 0)
             box = _textbox(
-                slide, left, top, box_w, bottom - top, [(f"• {b}", 18, False, INK) for b in bullets]
+                slide,
+                left,
+                top,
+                box_w,
+                bottom - top,
+                [(f"• {b}", 18, False, style.INK) for b in bullets],
             )
             for paragraph in box.text_frame.paragraphs:
                 paragraph.space_after = Pt(10)
@@ -560,7 +562,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
             height - Inches(0.5),
             inner,
             Inches(0.3),
-            [(footer_text(deck, lang), 10, False, MUTED)],
+            [(footer_text(deck, lang), 10, False, style.MUTED)],
         )
         notes = pick(item.notes, lang)
         if notes:
@@ -575,7 +577,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
         Inches(1.0),
         inner,
         Inches(0.35),
-        [(t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 14, False, MUTED)],
+        [(t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 14, False, style.MUTED)],
     )
     rows = source_rows(deck, lang)
     headers = (
@@ -594,7 +596,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
         for c, value in enumerate(row):
             cell = table.cell(r, c)
             cell.text_frame.clear()
-            _runs(cell.text_frame, [(value, 13, r == 0, "#ffffff" if r == 0 else INK)])
+            _runs(cell.text_frame, [(value, 13, r == 0, style.PAPER if r == 0 else style.INK)])
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
@@ -653,7 +655,7 @@ class _Pdf:
         size: float,
         *,
         bold: bool = False,
-        colour: str = INK,
+        colour: str = style.INK,
         align: str = "L",
         line: float = 1.3,
         max_lines: int | None = None,
@@ -681,7 +683,7 @@ class _Pdf:
 
     def footer(self, number: int, total: int) -> None:
         y = self.H - 9
-        self.pdf.set_draw_color(*_hex(charts.GRID))
+        self.pdf.set_draw_color(*_hex(style.GRID))
         self.pdf.line(self.M, y - 1.5, self.W - self.M, y - 1.5)
         self.text(
             self.M,
@@ -689,18 +691,26 @@ class _Pdf:
             self.W - 2 * self.M - 30,
             footer_text(self.deck, self.lang),
             7.5,
-            colour=MUTED,
+            colour=style.MUTED,
             max_lines=1,
         )
-        self.text(self.W - self.M - 30, y, 30, f"{number}/{total}", 7.5, colour=MUTED, align="R")
+        self.text(
+            self.W - self.M - 30, y, 30, f"{number}/{total}", 7.5, colour=style.MUTED, align="R"
+        )
 
     def card(self, card: Card, x: float, y: float, w: float, h: float, compact: bool) -> None:
-        self.rect(x, y, w, h, CARD_FILL)
-        self.rect(x, y, 1.6, h, charts.status_colour(card.status))
+        self.rect(x, y, w, h, style.CARD_FILL)
+        self.rect(x, y, 1.6, h, style.status_colour(card.status))
         text = card_text(card, self.lang)
         inner_x, inner_w = x + 4, w - 6
         cy = self.text(
-            inner_x, y + 2.5, inner_w, text.title, 7 if compact else 8, colour=MUTED, max_lines=2
+            inner_x,
+            y + 2.5,
+            inner_w,
+            text.title,
+            7 if compact else 8,
+            colour=style.MUTED,
+            max_lines=2,
         )
         cy = self.text(
             inner_x,
@@ -719,12 +729,18 @@ class _Pdf:
             text.status,
             7 if compact else 8,
             bold=True,
-            colour=_status_ink(card.status),
+            colour=style.status_ink(card.status),
         )
         for extra in (text.target, text.expected, text.delta, text.error):
             if extra and cy < y + h - 3:
                 cy = self.text(
-                    inner_x, cy, inner_w, extra, 6.5 if compact else 7, colour=MUTED, max_lines=2
+                    inner_x,
+                    cy,
+                    inner_w,
+                    extra,
+                    6.5 if compact else 7,
+                    colour=style.MUTED,
+                    max_lines=2,
                 )
 
     def output(self) -> bytes:
@@ -741,13 +757,13 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
     pages = len(deck.slides) + 2
 
     doc.page()
-    doc.rect(0, 0, W, 8, ACCENT)
-    doc.text(M, 30, inner, t("app.title", lang), 12, colour=MUTED)
+    doc.rect(0, 0, W, 8, style.ACCENT)
+    doc.text(M, 30, inner, t("app.title", lang), 12, colour=style.MUTED)
     y = doc.text(M, 42, inner, pick(deck.title, lang), 26, bold=True, line=1.2)
     y = doc.text(M, y + 10, inner, t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 16)
-    y = doc.text(M, y + 2, inner, period_text(deck, lang), 12, colour=MUTED)
+    y = doc.text(M, y + 2, inner, period_text(deck, lang), 12, colour=style.MUTED)
     if deck.snapshot is not None:
-        doc.text(M, y + 4, inner, snapshot_text(deck, lang), 10, colour=MUTED)
+        doc.text(M, y + 4, inner, snapshot_text(deck, lang), 10, colour=style.MUTED)
     doc.footer(1, pages)
 
     notes_top = 158.0
@@ -760,10 +776,13 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
             40,
             t("present.slide_of", lang, n=item.index + 1, total=len(deck.slides)),
             9,
-            colour=MUTED,
+            colour=style.MUTED,
             align="R",
         )
-        y = doc.text(M, M + 10, inner, slide_subtitle(deck, item, lang), 9.5, colour=MUTED) + 3
+        y = (
+            doc.text(M, M + 10, inner, slide_subtitle(deck, item, lang), 9.5, colour=style.MUTED)
+            + 3
+        )
         if item.cards:
             per_row = min(len(item.cards), 6)
             rows = -(-len(item.cards) // per_row)
@@ -794,16 +813,18 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
                 pic_w = pic_h * IMAGE_WIDTH / IMAGE_HEIGHT
             doc.pdf.image(io.BytesIO(image), x=M, y=chart_y, w=pic_w, h=pic_h)
         elif problem:
-            doc.text(M, chart_y, chart_w, problem, 10, colour=MUTED)
+            doc.text(M, chart_y, chart_w, problem, 10, colour=style.MUTED)
         if bullets:
             left = M + chart_w + 6 if has_chart else M
             box_w = inner - (chart_w + 6 if has_chart else 0)
             by = y
             for bullet in bullets:
                 by = doc.text(left, by, box_w, f"• {bullet}", 11) + 2
-        doc.pdf.set_draw_color(*_hex(MUTED))
+        doc.pdf.set_draw_color(*_hex(style.MUTED))
         doc.pdf.line(M, notes_top, W - M, notes_top)
-        ny = doc.text(M, notes_top + 2, inner, t("present.notes", lang), 9, bold=True, colour=MUTED)
+        ny = doc.text(
+            M, notes_top + 2, inner, t("present.notes", lang), 9, bold=True, colour=style.MUTED
+        )
         doc.text(M, ny + 1, inner, pick(item.notes, lang) or "–", 10, max_lines=8)
         doc.footer(item.index + 2, pages)
 
@@ -815,20 +836,20 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
         inner,
         t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)),
         10,
-        colour=MUTED,
+        colour=style.MUTED,
     )
     doc.pdf.set_xy(M, M + 20)
     doc.pdf.set_font("DejaVu", "", 10)
-    doc.pdf.set_text_color(*_hex(INK))
+    doc.pdf.set_text_color(*_hex(style.INK))
     doc.pdf.set_fill_color(255, 255, 255)  # the rows between the shaded ones
-    doc.pdf.set_draw_color(*_hex(charts.GRID))
-    headings = FontFace(emphasis="BOLD", color=_hex("#ffffff"), fill_color=_hex(ACCENT))
+    doc.pdf.set_draw_color(*_hex(style.GRID))
+    headings = FontFace(emphasis="BOLD", color=_hex(style.PAPER), fill_color=_hex(style.ACCENT))
     with doc.pdf.table(
         col_widths=(46, 22, 18, 14),
         text_align="LEFT",
         line_height=7,
         headings_style=headings,
-        cell_fill_color=_hex(CARD_FILL),
+        cell_fill_color=_hex(style.CARD_FILL),
         cell_fill_mode="ROWS",
     ) as table:
         for row in [

@@ -22,71 +22,30 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.i18n import t
+from dashboard.style import (
+    ACCENT,
+    FONT_FAMILY,
+    FONT_SIZE,
+    GRID,
+    INK,
+    MUTED,
+    PAPER,
+    SEPARATORS,
+    SOURCE_STATUS_STYLE,
+    STATUS_ORDER,
+    STATUS_STYLE,
+    SVG_FONT,
+    UNKNOWN_STYLE,
+    status_colour,
+    status_icon,
+)
 from metrics import fmt as fmtlib
-from metrics.status import SHOWN_STATUSES
 from sources.problems import Lang
-
-ACCENT = "#1f4e8c"  # restrained official blue: the value series everywhere
-INK = "#1f2933"  # text and reference lines
-MUTED = "#52606d"  # target and expected lines
-GRID = "#e4e7eb"
-FONT_FAMILY = "Inter, 'Segoe UI', 'DejaVu Sans', Arial, sans-serif"
-FONT_SIZE = 14
-SVG_FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"  # an <img> SVG cannot use the page's fonts
-SEPARATORS: dict[str, str] = {"vi": ",.", "en": ".,"}  # Plotly: decimal mark, then thousands
-
-STATUS_ORDER: tuple[str, ...] = SHOWN_STATUSES
-
-#: status -> (fill colour, icon). Lightness differs by status (off_track darkest, then
-#: on_track, no_target, at_risk, no_data lightest), and the icon tells them apart anyway.
-STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "on_track": ("#2b8a3e", "✓"),
-    "at_risk": ("#e0a526", "!"),
-    "off_track": ("#9b2c2c", "✕"),
-    "no_target": ("#8a94a3", "–"),
-    "no_data": ("#e9ecef", "?"),
-    "not_reported": ("#d0bfff", "∅"),  # a unit that sent nothing: violet, unlike "no data"
-}
-
-#: text colour that reads on each status fill (WCAG contrast ≥ 4.3).
-STATUS_TEXT_COLOUR: dict[str, str] = {
-    "on_track": "#ffffff",
-    "at_risk": INK,
-    "off_track": "#ffffff",
-    "no_target": INK,
-    "no_data": INK,
-    "not_reported": INK,
-}
-
-#: health of a connected source -> (colour, icon); words under ``source_status.*`` in i18n.
-SOURCE_STATUS_STYLE: dict[str, tuple[str, str]] = {
-    "ok": STATUS_STYLE["on_track"],
-    "late": STATUS_STYLE["at_risk"],
-    "stale": STATUS_STYLE["off_track"],
-    "failed": ("#343a40", "⚠"),
-    "refused": ("#343a40", "⊘"),
-    "unknown": STATUS_STYLE["no_target"],
-}
-
-#: a department's data-sharing state -> (colour, icon); words under ``sharing.*``.
-SHARING_STYLE: dict[str, tuple[str, str]] = {
-    "connected": STATUS_STYLE["on_track"],
-    "pending": STATUS_STYLE["at_risk"],
-    "refused": STATUS_STYLE["off_track"],
-}
 
 _STATUS_CODE = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
 # --------------------------------------------------------------------------- status helpers
-
-
-def status_colour(status: str | None) -> str:
-    return STATUS_STYLE.get(status or "no_data", STATUS_STYLE["no_data"])[0]
-
-
-def status_icon(status: str | None) -> str:
-    return STATUS_STYLE.get(status or "no_data", STATUS_STYLE["no_data"])[1]
 
 
 def status_text(status: str | None, lang: Lang) -> str:
@@ -274,7 +233,7 @@ def trend(
             marker={
                 "size": 9,
                 "color": [status_colour(s) if s is not None else ACCENT for s in statuses],
-                "line": {"color": "#ffffff", "width": 1.5},
+                "line": {"color": PAPER, "width": 1.5},
             },
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -637,7 +596,7 @@ def history_bars_svg(
             )
             parts.append(
                 f'<text x="{cx:.1f}" y="{y - 2:.1f}" font-size="11" text-anchor="middle" '
-                f'fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f'fill="{INK}" stroke="{PAPER}" stroke-width="3" paint-order="stroke">'
                 f"{html.escape(txt)}</text>"
             )
         parts.append(
@@ -829,7 +788,7 @@ def freshness_bars(
     )
     lateness = [_num(r.get(lateness_col)) for r in rows]
     statuses = [r.get(status_col) for r in rows]
-    styles = [SOURCE_STATUS_STYLE.get(s or "", ("#8a94a3", "?")) for s in statuses]
+    styles = [SOURCE_STATUS_STYLE.get(s or "", UNKNOWN_STYLE) for s in statuses]
     texts = []
     for s, late, (_, icon) in zip(statuses, lateness, styles, strict=True):
         word = t(f"source_status.{s}", lang) if s in SOURCE_STATUS_STYLE else fmtlib.no_data(lang)
@@ -875,14 +834,6 @@ def freshness_bars(
 
 
 __all__ = [
-    "ACCENT",
-    "FONT_FAMILY",
-    "SEPARATORS",
-    "SHARING_STYLE",
-    "SOURCE_STATUS_STYLE",
-    "STATUS_ORDER",
-    "STATUS_STYLE",
-    "STATUS_TEXT_COLOUR",
     "breakdown",
     "clickable_cells",
     "for_projector",
@@ -891,8 +842,6 @@ __all__ = [
     "scorecard_heatmap",
     "sparkline",
     "sparkline_svg",
-    "status_colour",
-    "status_icon",
     "status_text",
     "trend",
 ]

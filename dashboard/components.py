@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, views
+from dashboard import charts, data, style, views
 from dashboard.i18n import has, t
 from dashboard.views import Card, CardError, Freshness, ThemeState
 from metrics import fmt as fmtlib
@@ -42,44 +42,6 @@ PAGES: dict[str, str] = {
 
 #: Query parameter names of the shared controls drawn by ``app.py``.
 LANG, AS_OF, GRAIN = "lang", "as_of", "grain"
-
-_STYLE = """
-<style>
-.r57-card{font-size:.86rem;line-height:1.35;color:#1f2933}
-.r57-top{display:flex;align-items:center;justify-content:space-between;gap:.5rem;flex-wrap:wrap}
-.r57-value{font-size:1.55rem;font-weight:650;letter-spacing:-.01em}
-.r57-value.r57-none{font-size:1rem;font-weight:500;color:#52606d}
-.r57-chip{display:inline-block;padding:.05rem .5rem;border-radius:.7rem;font-size:.76rem;
-  font-weight:600;white-space:nowrap;border:1px solid rgba(0,0,0,.08)}
-.r57-line{margin-top:.15rem}
-.r57-muted{color:#52606d}
-.r57-good{color:#2b8a3e;font-weight:600}
-.r57-bad{color:#9b2c2c;font-weight:600}
-.r57-flat{color:#52606d}
-.r57-foot{display:flex;align-items:flex-end;justify-content:space-between;gap:.4rem;
-  margin-top:.3rem;flex-wrap:wrap}
-.r57-fresh{font-size:.74rem;color:#52606d}
-.r57-fresh.r57-warn{color:#8a5a00;font-weight:600}
-.r57-fresh.r57-alarm{color:#9b2c2c;font-weight:600}
-.r57-error{font-size:.86rem;line-height:1.4;color:#1f2933;border-left:4px solid #9b2c2c;
-  padding-left:.6rem}
-.r57-error b{color:#9b2c2c}
-.r57-themes{width:100%;border-collapse:collapse;font-size:.84rem;color:#1f2933}
-.r57-themes td{border-top:1px solid #e4e7eb;padding:.3rem .45rem;vertical-align:top}
-.r57-themes tr:first-child td{border-top:none}
-.r57-theme-name{font-weight:650;font-size:.92rem;width:12rem}
-.r57-head{font-weight:650;font-size:.95rem;margin:0 0 .2rem 0}
-.r57-fig{display:inline-block;vertical-align:top;width:31%;margin-right:2%}
-.r57-fig-name{color:#52606d;font-size:.76rem;line-height:1.2}
-.r57-fig-value{font-size:1.05rem;font-weight:650}
-.r57-list{list-style:none;margin:0;padding:0;font-size:.85rem;line-height:1.35}
-.r57-list li{padding:.25rem 0;border-top:1px solid #e4e7eb}
-.r57-list li:first-child{border-top:none}
-.r57-small{font-size:.76rem;color:#52606d}
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
-[data-testid="stMain"] [data-testid="stPageLink-NavLink"] p{white-space:normal;line-height:1.3}
-</style>
-"""
 
 
 # --------------------------------------------------------------------------- state in the URL
@@ -200,7 +162,7 @@ def page_link(page: str, label: str, **params: str) -> None:
 
 def page_header(title: str, caption: str | None = None) -> None:
     """The page's heading, its caption (the period in words), and the cards' style sheet."""
-    st.html(_STYLE)
+    st.html(style.PAGE_CSS)
     st.header(title, anchor=False)
     if caption:
         st.caption(caption)
@@ -215,9 +177,9 @@ def _e(text: object) -> str:
 
 def status_chip_html(status: str | None, lang: Lang) -> str:
     """Colour, icon and word together, so the status reads in greyscale too."""
-    s = status if status in charts.STATUS_STYLE else "no_data"
-    colour = charts.status_colour(s)
-    ink = charts.STATUS_TEXT_COLOUR[s]
+    s = status if status in style.STATUS_STYLE else "no_data"
+    colour = style.status_colour(s)
+    ink = style.STATUS_TEXT_COLOUR[s]
     return (
         f'<span class="r57-chip" data-status="{s}" style="background:{colour};color:{ink}">'
         f"{_e(charts.status_text(s, lang))}</span>"
@@ -225,8 +187,8 @@ def status_chip_html(status: str | None, lang: Lang) -> str:
 
 
 def source_chip_html(status: str, lang: Lang) -> str:
-    colour, icon = charts.SOURCE_STATUS_STYLE.get(status, ("#8a94a3", "?"))
-    ink = "#1f2933" if status == "late" else "#ffffff"
+    colour, icon = style.SOURCE_STATUS_STYLE.get(status, style.UNKNOWN_STYLE)
+    ink = style.INK if status == "late" else style.PAPER
     return (
         f'<span class="r57-chip" style="background:{colour};color:{ink}">'
         f"{_e(icon)} {_e(t(f'source_status.{status}', lang))}</span>"
@@ -290,7 +252,7 @@ def freshness_html(fresh: Freshness | None, lang: Lang) -> str:
         text = t("freshness.data_to", lang, date=fmtlib.date(fresh.newest, lang))
         return f'<span class="r57-fresh">● {_e(text)}</span>'
     word = t(f"source_status.{fresh.status}", lang)
-    _, icon = charts.SOURCE_STATUS_STYLE.get(fresh.status, ("", "⚠"))
+    _, icon = style.SOURCE_STATUS_STYLE.get(fresh.status, ("", "⚠"))
     text = t("freshness.source_issue", lang, status=word)
     if fresh.late_by:
         text += " · " + t("chart.lateness_days", lang, days=fmtlib.days(fresh.late_by, lang, 0))
@@ -469,9 +431,9 @@ def _figure_html(item: Card | CardError, lang: Lang) -> str:
             f'<div class="r57-fig-name">{_e(item.title)}</div>'
             f'<div class="r57-fig-value r57-bad">⚠ {_e(t("error.page", lang))}</div></div>'
         )
-    icon = charts.status_icon(item.status)
+    icon = style.status_icon(item.status)
     colour = (
-        charts.status_colour(item.status) if item.status in ("off_track", "on_track") else "#1f2933"
+        style.status_colour(item.status) if item.status in ("off_track", "on_track") else style.INK
     )
     value = fmtlib.value(item.value, item.fmt, lang)
     target = short_target(item, lang)
@@ -531,7 +493,7 @@ def off_track_links(items: Sequence[Card | CardError], lang: Lang) -> None:
         else:
             value = fmtlib.value(item.value, item.fmt, lang)
             target = short_target(item, lang) or t("status.no_target", lang)
-            label = f"{charts.status_icon(item.status)} {value} ({target}) · {item.title}"
+            label = f"{style.status_icon(item.status)} {value} ({target}) · {item.title}"
         page_link("metric", label, metric=item.metric)
 
 
@@ -546,7 +508,7 @@ def source_issues_html(issues: Sequence[tuple[SourceHealth, str, str, str]], lan
     named first (the department that keeps its data closed); the reason on hover."""
     items = []
     for health, title, owner, reason in issues:
-        _, icon = charts.SOURCE_STATUS_STYLE.get(health.status, ("", "⚠"))
+        _, icon = style.SOURCE_STATUS_STYLE.get(health.status, ("", "⚠"))
         state = t(f"source_status.{health.status}", lang)
         if health.late_by:
             state += " · " + t(
@@ -793,7 +755,7 @@ def _task_status(status: str, lang: Lang) -> str:
 
 
 def _sharing_text(status: str, lang: Lang) -> str:
-    _, icon = charts.SHARING_STYLE.get(status, ("", "?"))
+    _, icon = style.SHARING_STYLE.get(status, ("", "?"))
     word = t(f"sharing.{status}", lang) if has(f"sharing.{status}") else status
     return f"{icon} {word}"
 
@@ -831,7 +793,7 @@ def sources_table(healths: Sequence[SourceHealth], lang: Lang) -> pl.DataFrame:
     rows = []
     for h in healths:
         spec = cfg.sources[h.id]
-        _, icon = charts.SOURCE_STATUS_STYLE.get(h.status, ("", "?"))
+        _, icon = style.SOURCE_STATUS_STYLE.get(h.status, ("", "?"))
         note = ""
         if h.status == "refused" and spec.sharing.reason is not None:
             note = spec.sharing.reason.get(lang)
@@ -860,7 +822,7 @@ def health_summary_html(healths: Sequence[SourceHealth], lang: Lang) -> str:
         counts[h.status] = counts.get(h.status, 0) + 1
     chips = " ".join(
         f"{source_chip_html(s, lang)} <b>{counts[s]}</b>"
-        for s in charts.SOURCE_STATUS_STYLE
+        for s in style.SOURCE_STATUS_STYLE
         if s in counts
     )
     return f'<div class="r57-card">{chips}</div>'

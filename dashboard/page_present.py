@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import brief, charts, data
+from dashboard import brief, charts, data, style
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -44,73 +44,6 @@ BOARD, SLIDE, SNAPSHOT, LANG, AS_OF, VIEW = "board", "slide", "snapshot", "lang"
 NOTES_VIEW = "notes"
 FOLLOW_EVERY = 1.0  # seconds between the speaker view's looks at the shown slide
 
-STYLE = """
-<style>
-header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], [data-testid="stBottom"], footer, #MainMenu {
-  display: none !important; }
-[data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #ffffff; }
-[data-testid="stMainBlockContainer"] { max-width: 100% !important;
-  padding: 1.6vh 2.6vw 0.6vh 2.6vw !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 1.2vh; }
-[data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important;
-  transition: none !important; }
-[class*="st-key-pc-"] [data-testid="stText"] { font-family: inherit; color: #1f2933; }
-.st-key-pc-title [data-testid="stText"] { font-size: min(3vw, 5.6vh); font-weight: 700;
-  line-height: 1.1; }
-.st-key-pc-subtitle [data-testid="stText"], .st-key-pc-counter [data-testid="stText"] {
-  font-size: min(1.3vw, 2.4vh); color: #52606d; }
-.st-key-pc-banner [data-testid="stText"] { font-size: min(1vw, 1.9vh); background: #fff4d6;
-  border-left: 0.4vw solid #e0a526; padding: 0.4vh 0.8vw; }
-[class*="st-key-pc-cards"] [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
-  > [data-testid="stLayoutWrapper"] { flex: 1 1 auto; }
-[class*="st-key-pc-card-"] { background: #f4f6f8; border-left: 0.5vw solid #8a94a3;
-  padding: 1.1vh 0.8vw 1.1vh 1vw; height: 100%; gap: 0.4vh !important; }
-[class*="st-key-pc-card-on_track-"] { border-left-color: #2b8a3e; }
-[class*="st-key-pc-card-at_risk-"] { border-left-color: #e0a526; }
-[class*="st-key-pc-card-off_track-"] { border-left-color: #9b2c2c; }
-[class*="st-key-pc-card-no_data-"] { border-left-color: #c4cad1; }
-[class*="st-key-pc-name-"] [data-testid="stText"] { font-size: min(1.1vw, 2.1vh); color: #52606d;
-  line-height: 1.25; }
-[class*="st-key-pc-value-"] [data-testid="stText"] { font-size: min(3.4vw, 6.4vh);
-  font-weight: 700; line-height: 1.05; letter-spacing: -0.01em; white-space: nowrap; }
-[class*="st-key-pc-novalue-"] [data-testid="stText"] { font-size: min(1.6vw, 3vh);
-  font-weight: 600; color: #52606d; }
-.st-key-pc-cards-few [class*="st-key-pc-value-"] [data-testid="stText"] {
-  font-size: min(4.6vw, 8.2vh); }
-.st-key-pc-cards-dense [class*="st-key-pc-value-"] [data-testid="stText"] {
-  font-size: min(2.3vw, 4.2vh); }
-.st-key-pc-cards-dense [class*="st-key-pc-name-"] [data-testid="stText"] {
-  font-size: min(0.9vw, 1.7vh); }
-[class*="st-key-pc-status-"] [data-testid="stText"] { font-size: min(1.15vw, 2.1vh);
-  font-weight: 700; }
-[class*="st-key-pc-status-on_track-"] [data-testid="stText"] { color: #1e6b30; }
-[class*="st-key-pc-status-at_risk-"] [data-testid="stText"] { color: #8a5a00; }
-[class*="st-key-pc-status-off_track-"] [data-testid="stText"] { color: #9b2c2c; }
-[class*="st-key-pc-detail-"] [data-testid="stText"] { font-size: min(0.92vw, 1.75vh);
-  color: #52606d; line-height: 1.3; }
-.st-key-pc-cards-dense [class*="st-key-pc-detail-"] [data-testid="stText"] {
-  font-size: min(0.78vw, 1.45vh); }
-[class*="st-key-pc-now-"] [data-testid="stText"] { font-size: min(1vw, 1.9vh); font-weight: 600;
-  color: #1f4e8c; }
-.st-key-pc-chart-title [data-testid="stText"] { font-size: min(1.3vw, 2.4vh); font-weight: 600; }
-.st-key-pc-chart-45 [data-testid="stPlotlyChart"] { height: 45vh; }
-.st-key-pc-chart-38 [data-testid="stPlotlyChart"] { height: 38vh; }
-.st-key-pc-chart-31 [data-testid="stPlotlyChart"] { height: 31vh; }
-.st-key-pc-chart-24 [data-testid="stPlotlyChart"] { height: 24vh; }
-.st-key-pc-chart-note [data-testid="stText"] { font-size: min(1.2vw, 2.2vh); color: #52606d; }
-.st-key-pc-bullets [data-testid="stText"] { font-size: min(1.7vw, 3.1vh); line-height: 1.3;
-  padding-left: 1.1em; text-indent: -1.1em; }
-.st-key-pc-footer [data-testid="stText"] { font-size: min(0.95vw, 1.8vh); color: #52606d; }
-.st-key-pc-pgup, .st-key-pc-pgdn { position: absolute !important; width: 1px; height: 1px;
-  overflow: hidden; opacity: 0; pointer-events: none; }
-.st-key-pc-tools-box { position: fixed; right: 1.2vw; bottom: 1.4vh; z-index: 90; width: auto; }
-.st-key-pc-notes-now [data-testid="stText"] { font-size: 2.2rem; font-weight: 700; }
-.st-key-pc-notes-text [data-testid="stText"] { font-size: 1.6rem; line-height: 1.45; }
-.st-key-pc-notes-next [data-testid="stText"] { font-size: 1.3rem; color: #52606d; }
-</style>
-"""
 
 # --------------------------------------------------------------------------- state and data
 
@@ -500,7 +433,7 @@ def _snapshot_id(lang: Lang) -> int | None:
 
 
 def render() -> None:
-    st.html(STYLE)
+    st.html(style.PRESENTER_CSS)
     try:
         workspace = data.workspace()
     except ProjectError as exc:

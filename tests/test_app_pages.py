@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, views
+from dashboard import charts, components, style, views
 from dashboard.views import Card, CardError, Freshness
 from metrics.config import Config
 from metrics.engine import Request, compute
@@ -237,7 +237,7 @@ def test_units_scorecard_sorted_with_the_most_off_track_first() -> None:
     heat = figure(at, 0)["data"][0]
     assert heat["type"] == "heatmap"
     z = heat["z"]
-    off = [sum(1 for v in row if v == charts.STATUS_ORDER.index("off_track")) for row in z]
+    off = [sum(1 for v in row if v == style.STATUS_ORDER.index("off_track")) for row in z]
     assert off == sorted(off, reverse=True)
     assert "Sở Y tế" in heat["y"]
 
@@ -246,12 +246,12 @@ def test_units_scorecard_lists_units_that_did_not_report_as_a_status_of_their_ow
     at = run("units", theme="satisfaction", kind="ward")
     data = figure(at, 0)["data"]
     heat = data[0]
-    code = charts.STATUS_ORDER.index("not_reported")
+    code = style.STATUS_ORDER.index("not_reported")
     silent = [name for name, row in zip(heat["y"], heat["z"], strict=True) if code in row]
     assert "Phường Hoàng Mai" in silent  # no survey from it: listed, not dropped
     assert "∅ Chưa báo cáo" in [trace.get("name") for trace in data[1:]]
     # counted against the unit like an off-track figure when the scorecard ranks the units
-    against = {code, charts.STATUS_ORDER.index("off_track")}
+    against = {code, style.STATUS_ORDER.index("off_track")}
     counts = [sum(1 for v in row if v in against) for row in heat["z"]]
     assert counts == sorted(counts, reverse=True)
 

@@ -13,7 +13,7 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from dashboard import charts
+from dashboard import charts, style
 from dashboard.charts import STATUS_STYLE
 
 D = dt.date
@@ -79,8 +79,8 @@ def test_status_text_pairs_icon_and_word() -> None:
     assert charts.status_text("on_track", "vi") == "✓ Đạt"
     assert charts.status_text("off_track", "en") == "✕ Off track"
     assert charts.status_text(None, "vi") == "? Chưa có số liệu"
-    assert charts.status_colour("at_risk") == STATUS_STYLE["at_risk"][0]
-    assert charts.status_icon("no_target") == "–"
+    assert style.status_colour("at_risk") == STATUS_STYLE["at_risk"][0]
+    assert style.status_icon("no_target") == "–"
 
 
 # --------------------------------------------------------------------------- trend
@@ -105,7 +105,7 @@ def test_trend_value_target_and_expected() -> None:
     value, expected, target = fig.data
     assert list(value.y) == [0.95, 0.96, 0.97, 0.975, 0.98, 0.987]
     assert list(value.x) == base["period_end"].to_list()
-    assert value.mode == "lines+markers" and value.line.color == charts.ACCENT
+    assert value.mode == "lines+markers" and value.line.color == style.ACCENT
     assert value.name == "Kết quả"
     assert list(value.marker.color)[-2:] == [
         STATUS_STYLE["at_risk"][0],
@@ -261,7 +261,7 @@ def test_breakdown_ranks_lowest_first_when_down(units: pl.DataFrame) -> None:
     bar = fig.data[0]
     assert list(bar.x)[:5] == [0.85, 0.90, 0.92, 0.97, 0.99]
     assert bar.y[-1] == "Xã Sóc Sơn"
-    assert bar.marker.color == charts.ACCENT  # no status column: the accent colour
+    assert bar.marker.color == style.ACCENT  # no status column: the accent colour
     assert list(bar.text)[:2] == ["85.0%", "90.0%"]
     assert bar.text[-1] == "no data"
     assert not fig.layout.shapes
@@ -372,7 +372,7 @@ def test_scorecard_heatmap() -> None:
     heat = fig.data[0]
     assert list(heat.y) == ["Sở Y tế", "Sở Tư pháp", "Sở Công Thương"]
     assert list(heat.x) == ["Hồ sơ trực tuyến", "Quá hạn"]
-    code = {s: float(i) for i, s in enumerate(charts.STATUS_ORDER)}
+    code = {s: float(i) for i, s in enumerate(style.STATUS_ORDER)}
     assert [list(r) for r in heat.z] == [
         [code["on_track"], code["at_risk"]],
         [code["off_track"], code["no_data"]],
@@ -386,7 +386,7 @@ def test_scorecard_heatmap() -> None:
     assert fig.layout.yaxis.autorange == "reversed"
     # the stepped colour scale sends each status code to its colour
     scale = heat.colorscale
-    n = len(charts.STATUS_ORDER)
+    n = len(style.STATUS_ORDER)
     for s, i in code.items():
         pos = (i + 0.5) / n  # the middle of the code's band between zmin and zmax
         colour = next(c for (lo, c), (hi, _) in itertools.pairwise(scale) if lo <= pos <= hi)
@@ -446,7 +446,7 @@ def test_freshness_bars() -> None:
         "✓ Cập nhật đúng hạn",
     ]
     assert list(bar.marker.color) == [
-        charts.SOURCE_STATUS_STYLE[s][0] for s in ("refused", "stale", "late", "ok")
+        style.SOURCE_STATUS_STYLE[s][0] for s in ("refused", "stale", "late", "ok")
     ]
     en = charts.freshness_bars(df, "en")
     assert en.data[0].text[2] == "! Late · 3 days late"

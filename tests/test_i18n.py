@@ -89,7 +89,7 @@ def test_agreed_wording(key: str, vi: str, en: str) -> None:
 
 def test_status_keys() -> None:
     """Keys the dashboard builds at run time from fixed value sets."""
-    from dashboard.charts import SHARING_STYLE, SOURCE_STATUS_STYLE, STATUS_ORDER
+    from dashboard.style import SHARING_STYLE, SOURCE_STATUS_STYLE, STATUS_ORDER
 
     for s in STATUS_ORDER:
         assert f"status.{s}" in TEXTS

@@ -8,6 +8,7 @@ one module. Read with ``ast``, so a decorator, a call or an alias anywhere else 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -61,3 +62,19 @@ def test_each_vocabulary_is_defined_once() -> None:
                     if isinstance(target, ast.Name) and target.id in defined:
                         defined[target.id].append(path.relative_to(REPO).as_posix())
     assert defined == {name: [owner] for name, owner in owners.items()}
+
+
+def test_colours_live_in_the_style_module() -> None:
+    """A colour written anywhere but ``dashboard/style.py`` is a status or a palette that can
+    drift from the one on the cards, charts and slides."""
+    colour = re.compile(r"#[0-9a-fA-F]{6}\b")
+    style = REPO / "dashboard" / "style.py"
+    found = [
+        f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+        for path in _dashboard_files()
+        if path != style
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if colour.search(line)
+    ]
+    assert found == [], "use dashboard.style:\n" + "\n".join(found)
+    assert colour.search(style.read_text(encoding="utf-8"))
