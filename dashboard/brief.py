@@ -27,10 +27,8 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 import kaleido
 import plotly.graph_objects as go
@@ -45,9 +43,16 @@ from pptx.util import Emu, Inches, Pt
 
 from dashboard import charts, style
 from dashboard.i18n import t
+from dashboard.texts import (
+    card_text,
+    footer_text,
+    period_text,
+    slide_subtitle,
+    snapshot_text,
+    source_rows,
+)
 from metrics import fmt
 from metrics.deck import Card, ChartData, Deck, DeckSlide, compute_deck, pick
-from metrics.status import REASON_LABELS, expected_differs
 from metrics.workspace import open_workspace
 from sources.problems import Lang, ProjectError
 
@@ -75,128 +80,6 @@ MIME = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "pdf": "application/pdf",
 }
-
-
-# --------------------------------------------------------------------------- shared texts
-
-
-@dataclass(frozen=True)
-class CardText:
-    """A card's lines as shown on every medium."""
-
-    title: str
-    value: str
-    status: str  # icon and word
-    target: str  # "" when the metric has no target
-    expected: str  # "" unless a target path expects something else by now
-    delta: str  # "" when there is no previous period
-    error: str  # "" unless the metric could not be computed
-
-
-def delta_text(
-    delta: float, format: str, direction: str | None, lang: Lang, vs_year: bool = False
-) -> str:
-    """``▼ −3 so với kỳ trước (tốt lên)``: the change with its arrow, and whether it is good news
-    by the metric's direction (a fall in overdue tasks is), as the dashboard's cards say it."""
-    number = fmt.delta(delta, format, lang)
-    key = "metric.delta_prev_year" if vs_year else "metric.delta_prev_value"
-    label = t(key, lang, delta=number)
-    if not any(ch in "123456789" for ch in number):
-        return f"= {label}"
-    rising = delta > 0
-    arrow = "▲" if rising else "▼"
-    if direction not in ("up", "down"):
-        return f"{arrow} {label}"
-    word = t("metric.better" if rising == (direction == "up") else "metric.worse", lang)
-    return f"{arrow} {label} ({word})"
-
-
-def card_text(card: Card, lang: Lang) -> CardText:
-    target = expected = delta = ""
-    if card.target is not None:
-        target = t("metric.target_value", lang, target=fmt.value(card.target, card.format, lang))
-        if expected_differs(card.target, card.expected):
-            expected = t(
-                "metric.expected_value",
-                lang,
-                expected=fmt.value(card.expected, card.format, lang),
-            )
-    if card.delta is not None:
-        delta = delta_text(card.delta, card.format, card.direction, lang, card.delta_vs_year)
-    return CardText(
-        title=pick(card.title, lang),
-        value=fmt.value(card.value, card.format, lang),
-        status=charts.status_text(card.status, lang),
-        target=target,
-        expected=expected,
-        delta=delta,
-        error=pick(card.error, lang) or REASON_LABELS.get(card.reason or "", {}).get(lang, ""),
-    )
-
-
-def period_text(deck: Deck, lang: Lang) -> str:
-    """The period the cards cover: ``Tháng 11/2025, tính đến 14/11/2025``."""
-    start, end = fmt.period_bounds(deck.as_of, deck.grain)
-    return fmt.period(start, end, deck.grain, lang, as_of=deck.as_of)
-
-
-def slide_subtitle(deck: Deck, slide: DeckSlide, lang: Lang) -> str:
-    parts = [period_text(deck, lang)]
-    if slide.unit_name:
-        parts.append(pick(slide.unit_name, lang))
-    return " · ".join(parts)
-
-
-def freshness_text(deck: Deck, lang: Lang) -> str:
-    """One line on the sources: how many are up to date, and which are not."""
-    ok = [s for s in deck.sources if s.status == "ok"]
-    parts = []
-    if ok:
-        parts.append(t("brief.sources_ok", lang, n=len(ok)))
-    for status in ("unknown", "late", "stale", "failed", "refused"):
-        names = [pick(s.title, lang) for s in deck.sources if s.status == status]
-        if names:
-            parts.append(f"{t(f'source_status.{status}', lang)}: {', '.join(names)}")
-    return t("brief.sources_line", lang, summary="; ".join(parts) or "–")
-
-
-def footer_text(deck: Deck, lang: Lang) -> str:
-    """The as-of date and the sources' freshness, as every slide's footer shows them."""
-    return f"{t('overview.as_of', lang, date=fmt.date(deck.as_of, lang))} · {freshness_text(deck, lang)}"
-
-
-def source_rows(deck: Deck, lang: Lang) -> list[tuple[str, str, str, str]]:
-    """The closing page's table: source, status, newest record, days behind schedule."""
-    rows = []
-    for source in deck.sources:
-        newest = ""
-        if source.newest:
-            newest = (
-                fmt.datetime(source.newest, lang)
-                if "T" in source.newest
-                else fmt.date(source.newest, lang)
-            )
-        late = fmt.days(source.late_by, lang, 0) if source.late_by else ""
-        status = f"{style.SOURCE_STATUS_STYLE.get(source.status, ('', '?'))[1]} " + t(
-            f"source_status.{source.status}", lang
-        )
-        rows.append((pick(source.title, lang), status, newest, late))
-    return rows
-
-
-def snapshot_text(deck: Deck, lang: Lang) -> str:
-    """``Bản chốt số 3 «Giao ban», lúc 14/11/2025 09:30, người chốt: …`` (city time)."""
-    info = deck.snapshot
-    if info is None:
-        return ""
-    return t(
-        "snapshot.caption",
-        lang,
-        id=info.id,
-        label=info.label,
-        when=fmt.datetime(info.created_at.astimezone(ZoneInfo(deck.timezone)), lang),
-        author=info.author,
-    )
 
 
 # --------------------------------------------------------------------------- charts
@@ -419,9 +302,7 @@ def _pptx_card(
         (text.value, 20 if compact else 26, True, style.INK),
         (text.status, 9 if compact else 10, True, style.status_ink(card.status)),
     ]
-    lines += [(x, 8, False, style.MUTED) for x in (text.target, text.expected, text.delta) if x]
-    if text.error:
-        lines.append((text.error, 9, False, style.MUTED))
+    lines += [(x, 9 if x == text.error else 8, False, style.MUTED) for x in text.details]
     _textbox(
         slide,
         left + pad,
@@ -731,7 +612,7 @@ class _Pdf:
             bold=True,
             colour=style.status_ink(card.status),
         )
-        for extra in (text.target, text.expected, text.delta, text.error):
+        for extra in text.details:
             if extra and cy < y + h - 3:
                 cy = self.text(
                     inner_x,

@@ -39,20 +39,11 @@ from dashboard.style import (
     status_colour,
     status_icon,
 )
+from dashboard.texts import status_text
 from metrics import fmt as fmtlib
 from sources.problems import Lang
 
 _STATUS_CODE = {s: i for i, s in enumerate(STATUS_ORDER)}
-
-
-# --------------------------------------------------------------------------- status helpers
-
-
-def status_text(status: str | None, lang: Lang) -> str:
-    """Icon and word together, e.g. ``✓ Đạt`` / ``✕ Off track``."""
-    s = status if status in STATUS_STYLE else "no_data"
-    word = t(f"status.{s}", lang)
-    return f"{STATUS_STYLE[s][1]} {word}"
 
 
 # --------------------------------------------------------------------------- layout helpers
@@ -842,6 +833,5 @@ __all__ = [
     "scorecard_heatmap",
     "sparkline",
     "sparkline_svg",
-    "status_text",
     "trend",
 ]

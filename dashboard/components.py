@@ -21,13 +21,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, style, views
+from dashboard import charts, data, style, texts, views
 from dashboard.i18n import has, t
-from dashboard.views import Card, CardError, Freshness, ThemeState
+from dashboard.views import ThemeState
 from metrics import fmt as fmtlib
+from metrics.deck import Card
 from metrics.spec import Metric
-from metrics.status import REASON_LABELS, expected_differs
-from sources.health import SourceHealth
+from sources.health import Freshness, SourceHealth
 from sources.problems import Lang, Problem
 
 #: Page files, as ``st.page_link`` and ``st.switch_page`` want them (relative to ``app.py``).
@@ -182,7 +182,7 @@ def status_chip_html(status: str | None, lang: Lang) -> str:
     ink = style.STATUS_TEXT_COLOUR[s]
     return (
         f'<span class="r57-chip" data-status="{s}" style="background:{colour};color:{ink}">'
-        f"{_e(charts.status_text(s, lang))}</span>"
+        f"{_e(texts.status_text(s, lang))}</span>"
     )
 
 
@@ -195,50 +195,18 @@ def source_chip_html(status: str, lang: Lang) -> str:
     )
 
 
-def location_text(problem: Problem, lang: Lang) -> str | None:
-    """``config/metrics/service.yaml, dòng 23``: where to fix it."""
-    loc = problem.location
-    if loc is None:
-        return None
-    if not loc.line:
-        return loc.file
-    return t("metric.file_line", lang, file=loc.file, line=loc.line)
-
-
-def _target_html(card: Card, lang: Lang) -> str:
-    target, expected = card.target, card.expected
-    if target is None and expected is None:
+def _target_html(text: texts.CardText, lang: Lang) -> str:
+    if not text.target and not text.expected:
         return f'<div class="r57-line r57-muted">{_e(t("status.no_target", lang))}</div>'
-    parts = []
-    if target is not None and expected_differs(target, expected):
-        parts.append(
-            t("metric.expected_value", lang, expected=fmtlib.value(expected, card.fmt, lang))
-        )
-    parts.append(t("metric.target_value", lang, target=fmtlib.value(target, card.fmt, lang)))
-    return f'<div class="r57-line r57-muted">{_e(" · ".join(parts))}</div>'
+    parts = " · ".join(x for x in (text.expected, text.target) if x)
+    return f'<div class="r57-line r57-muted">{_e(parts)}</div>'
 
 
-def delta_html(
-    delta: float | None, fmt: str, direction: str | None, lang: Lang, *, vs_year: bool = False
-) -> str:
-    """The change with its arrow, coloured by whether it is good news (a fall in overdue tasks
-    is), and the word for it so the colour is never the only cue."""
-    if fmtlib.is_missing(delta):
+def _delta_html(text: texts.CardText) -> str:
+    """The change coloured by whether it is good news; its words say so too."""
+    if not text.delta:
         return ""
-    text = fmtlib.delta(delta, fmt, lang)
-    key = "metric.delta_prev_year" if vs_year else "metric.delta_prev_value"
-    label = t(key, lang, delta=text)
-    flat = not any(ch in "123456789" for ch in text)
-    if flat:
-        return f'<div class="r57-line r57-flat">= {_e(label)}</div>'
-    rising = float(delta) > 0  # type: ignore[arg-type]
-    arrow = "▲" if rising else "▼"
-    if direction not in ("up", "down"):
-        return f'<div class="r57-line r57-flat">{arrow} {_e(label)}</div>'
-    good = rising == (direction == "up")
-    word = t("metric.better" if good else "metric.worse", lang)
-    css = "r57-good" if good else "r57-bad"
-    return f'<div class="r57-line {css}">{arrow} {_e(label)} ({_e(word)})</div>'
+    return f'<div class="r57-line r57-{text.delta_tone}">{_e(text.delta)}</div>'
 
 
 def freshness_html(fresh: Freshness | None, lang: Lang) -> str:
@@ -246,16 +214,10 @@ def freshness_html(fresh: Freshness | None, lang: Lang) -> str:
     feeding this number is late, stale, failing or refused."""
     if fresh is None:
         return ""
+    text = texts.freshness_text(fresh, lang)
     if fresh.status == "ok":
-        if fresh.newest is None:
-            return ""
-        text = t("freshness.data_to", lang, date=fmtlib.date(fresh.newest, lang))
-        return f'<span class="r57-fresh">● {_e(text)}</span>'
-    word = t(f"source_status.{fresh.status}", lang)
-    _, icon = style.SOURCE_STATUS_STYLE.get(fresh.status, ("", "⚠"))
-    text = t("freshness.source_issue", lang, status=word)
-    if fresh.late_by:
-        text += " · " + t("chart.lateness_days", lang, days=fmtlib.days(fresh.late_by, lang, 0))
+        return f'<span class="r57-fresh">● {_e(text)}</span>' if text else ""
+    icon = style.source_icon(fresh.status)
     css = "r57-warn" if fresh.status == "late" else "r57-alarm"
     return f'<span class="r57-fresh {css}" data-fresh="{_e(fresh.status)}">{_e(icon)} {_e(text)}</span>'
 
@@ -268,93 +230,102 @@ def svg_img(svg: str, alt: str) -> str:
     return f'<img class="r57-svg" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
 
 
+def _history_values(card: Card) -> list[float | None]:
+    return [value for _, value in card.history]
+
+
 def history_texts(card: Card, lang: Lang) -> list[str]:
     """The short labels written over history bars: percents without decimals; amounts of money
     in one unit for the whole series (the card's value above says which), so ``1,4 · 2,9``
     rather than ``1,4 nghìn tỷ đồng`` crammed over each bar."""
-    present = [abs(float(v)) for v in card.history if not fmtlib.is_missing(v)]
+    values = _history_values(card)
+    present = [abs(float(v)) for v in values if not fmtlib.is_missing(v)]
     scale = 1.0
-    if card.fmt == "vnd" and present:
+    if card.format == "vnd" and present:
         scale = next((s for s in (1e12, 1e9, 1e6) if max(present) >= s), 1.0)
 
     def text(v: float | None) -> str:
         if fmtlib.is_missing(v):
             return "–"
-        if card.fmt == "percent":
+        if card.format == "percent":
             return fmtlib.percent(v, lang, 0)
-        if card.fmt == "vnd":
+        if card.format == "vnd":
             return fmtlib.number(float(v) / scale, lang, 1 if scale > 1 else 0)  # type: ignore[arg-type]
-        return fmtlib.value(v, card.fmt, lang)
+        return fmtlib.value(v, card.format, lang)
 
-    return [text(v) for v in card.history]
+    return [text(v) for v in values]
 
 
 def _history_alt(card: Card, lang: Lang) -> str:
     """The bars in words, in full, for readers that cannot see them: ``2021: 31,0% · ...``."""
-    pairs = zip(card.history_labels, card.history, strict=True)
-    return " · ".join(f"{label}: {fmtlib.value(v, card.fmt, lang)}" for label, v in pairs)
+    pairs = zip(texts.history_labels(card, lang), _history_values(card), strict=True)
+    return " · ".join(f"{label}: {fmtlib.value(v, card.format, lang)}" for label, v in pairs)
+
+
+def _yearly_bars(card: Card, lang: Lang, width: int) -> str:
+    svg = charts.history_bars_svg(
+        _history_values(card),
+        texts.history_labels(card, lang),
+        history_texts(card, lang),
+        target=card.target,
+        width=width,
+        height=58,
+    )
+    return svg_img(svg, _history_alt(card, lang))
 
 
 def history_html(card: Card, lang: Lang) -> str:
     """The sparkline, or labelled yearly bars for a figure that moves once a year."""
-    if card.yearly and 1 < len(card.history) <= 6:
-        texts = history_texts(card, lang)
-        svg = charts.history_bars_svg(
-            card.history, card.history_labels, texts, target=card.target, width=190, height=58
-        )
-        return svg_img(svg, _history_alt(card, lang))
-    first = card.history_labels[0] if card.history_labels else ""
-    last = card.history_labels[-1] if card.history_labels else ""
-    return svg_img(charts.sparkline_svg(card.history, width=110, height=30), f"{first} – {last}")
+    if card.grain == "year" and 1 < len(card.history) <= 6:
+        return _yearly_bars(card, lang, 190)
+    labels = texts.history_labels(card, lang)
+    first, last = (labels[0], labels[-1]) if labels else ("", "")
+    line = charts.sparkline_svg(_history_values(card), width=110, height=30)
+    return svg_img(line, f"{first} – {last}")
 
 
 # --------------------------------------------------------------------------- cards
 
 
 def card_html(card: Card, lang: Lang) -> str:
-    """The body of a metric card (its title is the link drawn above it)."""
-    value = fmtlib.value(card.value, card.fmt, lang)
+    """The body of a metric card (its title is the link drawn above it); the error card's body
+    for a metric that failed."""
+    if card.failed:
+        return error_card_html(card, lang)
+    text = texts.card_text(card, lang)
     none = " r57-none" if fmtlib.is_missing(card.value) else ""
+    own = (
+        f'<div class="r57-small" data-own-period>{_e(text.own_period)}</div>'
+        if text.own_period
+        else ""
+    )
+    reason = (
+        f'<div class="r57-small" data-reason="{_e(card.reason)}">{_e(text.error)}</div>'
+        if text.error
+        else ""
+    )
     return (
         f'<div class="r57-card" data-card="{_e(card.metric)}" data-status="{_e(card.status)}">'
-        f'<div class="r57-top"><span class="r57-value{none}">{_e(value)}</span>'
+        f'<div class="r57-top"><span class="r57-value{none}">{_e(text.value)}</span>'
         f"{status_chip_html(card.status, lang)}</div>"
-        f"{_reason_html(card.reason, lang)}"
-        f"{_own_period_html(card.own_period, lang)}"
-        f"{_target_html(card, lang)}"
-        f"{delta_html(card.delta, card.fmt, card.direction, lang, vs_year=card.delta_vs_year)}"
+        f"{reason}{own}{_target_html(text, lang)}{_delta_html(text)}"
         f'<div class="r57-foot">{history_html(card, lang)}{freshness_html(card.freshness, lang)}</div>'
         "</div>"
     )
 
 
-def _own_period_html(period: str | None, lang: Lang) -> str:
-    """ "Số liệu: Năm 2025" on a figure that comes once a year, shown on a monthly page."""
-    if not period:
-        return ""
-    return f'<div class="r57-small" data-own-period>{_e(t("card.own_period", lang, period=period))}</div>'
-
-
-def _reason_html(reason: str | None, lang: Lang) -> str:
-    """Why a card has no value ("chia cho 0"), so an empty figure is never a mystery."""
-    if reason not in REASON_LABELS:
-        return ""
-    text = _e(REASON_LABELS[reason][lang])
-    return f'<div class="r57-small" data-reason="{_e(reason)}">{text}</div>'
-
-
-def error_card_html(err: CardError, lang: Lang) -> str:
+def error_card_html(card: Card, lang: Lang) -> str:
     """The metric's name, the reason in plain words and where to fix it: never a traceback."""
-    where = location_text(err.problem, lang)
+    text = texts.card_text(card, lang)
     loc = (
-        f'<div class="r57-small">{_e(t("error.location", lang, location=where))}</div>'
-        if where
+        f'<div class="r57-small">{_e(t("error.location", lang, location=text.location))}</div>'
+        if text.location
         else ""
     )
     return (
-        f'<div class="r57-error" data-error="{_e(err.metric)}">'
-        f"<b>⚠ {_e(t('error.metric_title', lang, metric=err.title))}</b>"
-        f'<div class="r57-line">{_e(err.problem.text(lang))}</div>{loc}</div>'
+        f'<div class="r57-error" data-error="{_e(card.metric)}">'
+        f"<b>⚠ {_e(t('error.metric_title', lang, metric=text.title))}</b>"
+        f'<div class="r57-line">{_e(text.error)}</div>{loc}</div>'
     )
 
 
@@ -364,27 +335,23 @@ def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
 
 
 def metric_card(card: Card, lang: Lang) -> None:
-    """A bordered card whose title opens the metric's page."""
+    """A bordered card whose title opens the metric's page; a failed metric's error card."""
+    if card.failed:
+        with st.container(border=True, key=f"error_{card.metric}"):
+            st.html(error_card_html(card, lang))
+        return
     with st.container(border=True, key=f"card_{card.metric}"):
-        page_link("metric", card.title, metric=card.metric)
+        page_link("metric", texts.card_text(card, lang).title, metric=card.metric)
         st.html(card_html(card, lang))
 
 
-def error_card(err: CardError, lang: Lang) -> None:
-    with st.container(border=True, key=f"error_{err.metric}"):
-        st.html(error_card_html(err, lang))
-
-
-def card_grid(items: Sequence[Card | CardError], lang: Lang) -> None:
+def card_grid(items: Sequence[Card], lang: Lang) -> None:
     """Cards that reflow with the width: four or five across on a laptop, one on a phone."""
     if not items:
         return
     with st.grid("auto", min_column_width=210, gap="small"):
         for item in items:
-            if isinstance(item, CardError):
-                error_card(item, lang)
-            else:
-                metric_card(item, lang)
+            metric_card(item, lang)
 
 
 # --------------------------------------------------------------------------- themes
@@ -397,7 +364,7 @@ class ThemeRow:
     id: str
     title: str
     state: ThemeState
-    headline: Sequence[Card | CardError]
+    headline: Sequence[Card]
 
 
 def counts_text(state: ThemeState, lang: Lang) -> str:
@@ -413,40 +380,26 @@ def counts_text(state: ThemeState, lang: Lang) -> str:
     return counts
 
 
-def short_target(card: Card, lang: Lang) -> str:
-    """ "target 100%" when the card is judged against its final target; "expected 93.4%" when it
-    is judged against a point on a target path that differs from the final target; else ""."""
-    target, expected = card.target, card.expected
-    if expected_differs(target, expected):
-        return t("overview.expected_short", lang, expected=fmtlib.value(expected, card.fmt, lang))
-    if target is not None:
-        return t("overview.target_short", lang, target=fmtlib.value(target, card.fmt, lang))
-    return ""
-
-
-def _figure_html(item: Card | CardError, lang: Lang) -> str:
-    if isinstance(item, CardError):
+def _figure_html(item: Card, lang: Lang) -> str:
+    title = texts.card_text(item, lang).title
+    if item.failed:
         return (
             f'<div class="r57-fig" data-headline="{_e(item.metric)}">'
-            f'<div class="r57-fig-name">{_e(item.title)}</div>'
+            f'<div class="r57-fig-name">{_e(title)}</div>'
             f'<div class="r57-fig-value r57-bad">⚠ {_e(t("error.page", lang))}</div></div>'
         )
     icon = style.status_icon(item.status)
     colour = (
         style.status_colour(item.status) if item.status in ("off_track", "on_track") else style.INK
     )
-    value = fmtlib.value(item.value, item.fmt, lang)
-    target = short_target(item, lang)
+    value = fmtlib.value(item.value, item.format, lang)
+    target = texts.short_target(item, lang)
     bars = ""
-    if item.yearly and len(item.history) > 1:
-        texts = history_texts(item, lang)
-        svg = charts.history_bars_svg(
-            item.history, item.history_labels, texts, target=item.target, width=210, height=58
-        )
-        bars = f"<div>{svg_img(svg, _history_alt(item, lang))}</div>"
+    if item.grain == "year" and len(item.history) > 1:
+        bars = f"<div>{_yearly_bars(item, lang, 210)}</div>"
     return (
         f'<div class="r57-fig" data-headline="{_e(item.metric)}">'
-        f'<div class="r57-fig-name">{_e(item.title)}</div>'
+        f'<div class="r57-fig-name">{_e(title)}</div>'
         f'<div class="r57-fig-value" style="color:{colour}">{_e(icon)} {_e(value)}'
         f' <span class="r57-small">{_e(target)}</span></div>{bars}</div>'
     )
@@ -484,16 +437,17 @@ def theme_header(title: str, state: ThemeState, lang: Lang, description: str = "
 # --------------------------------------------------------------------------- needs attention
 
 
-def off_track_links(items: Sequence[Card | CardError], lang: Lang) -> None:
+def off_track_links(items: Sequence[Card], lang: Lang) -> None:
     """Each off-track metric (and each failed one) as a link to its page, the figure first so it
     survives when a narrow column cuts the title short."""
     for item in items:
-        if isinstance(item, CardError):
-            label = f"⚠ {t('error.page', lang)} · {item.title}"
+        title = texts.card_text(item, lang).title
+        if item.failed:
+            label = f"⚠ {t('error.page', lang)} · {title}"
         else:
-            value = fmtlib.value(item.value, item.fmt, lang)
-            target = short_target(item, lang) or t("status.no_target", lang)
-            label = f"{style.status_icon(item.status)} {value} ({target}) · {item.title}"
+            value = fmtlib.value(item.value, item.format, lang)
+            target = texts.short_target(item, lang) or t("status.no_target", lang)
+            label = f"{style.status_icon(item.status)} {value} ({target}) · {title}"
         page_link("metric", label, metric=item.metric)
 
 
@@ -543,7 +497,7 @@ def period_table(series: pl.DataFrame, fmt: str, grain: str, lang: Lang) -> pl.D
             t("metric.expected", lang): ""
             if r["expected"] is None
             else fmtlib.value(r["expected"], fmt, lang),
-            t("status.label", lang): charts.status_text(r["status"], lang),
+            t("status.label", lang): texts.status_text(r["status"], lang),
             t("metric.delta_prev", lang): _delta_text(r["delta"], fmt, lang),
         }
         for r in series.sort("period_start", descending=True).iter_rows(named=True)
@@ -564,7 +518,7 @@ def breakdown_table(
             t("metric.target", lang): ""
             if r["expected"] is None
             else fmtlib.value(r["expected"], fmt, lang),
-            t("status.label", lang): charts.status_text(r["status"], lang),
+            t("status.label", lang): texts.status_text(r["status"], lang),
             t("metric.delta_prev", lang): _delta_text(r["delta"], fmt, lang),
         }
         for i, r in enumerate(ranked.iter_rows(named=True), start=1)
@@ -625,7 +579,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
     a broken definition, each problem with its place."""
     if spec is None:
         for problem in data.config().broken_metrics.get(metric_id, []):
-            where = location_text(problem, lang)
+            where = texts.location_text(problem.location, lang)
             st.html(
                 f'<div class="r57-error"><b>{_e(problem.text(lang))}</b>'
                 + (

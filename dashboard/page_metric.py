@@ -21,6 +21,7 @@ DEFAULT_N = 10
 c = ui.ctx()
 entries = views.catalogue()
 titles = {e.id: e.title(c.lang) for e in entries}
+entries_by_id = {e.id: e for e in entries}
 asked = st.query_params.get("metric")
 if asked is not None and asked not in titles:  # a pasted link naming a metric that is not there
     st.warning(t("metric.unknown", c.lang, metric=asked))
@@ -45,21 +46,19 @@ spec = views.metric(metric_id)
 
 trend_res = data.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,))
 by_source = data.health(c.as_of)
-card = next(iter(views.cards(trend_res, c.lang, c.as_of, by_source=by_source)), None)
+card = next(iter(views.cards(trend_res, c.as_of, by_source=by_source)), None)
 ui.page_header(titles[metric_id], c.period)
 if spec is not None and spec.description:
     st.markdown(spec.description.get(c.lang))
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
-    if isinstance(card, views.CardError) or card is None:
-        error = card or views.CardError(
-            metric_id, None, titles[metric_id], views.missing_problem(metric_id)
+    if card is None:
+        card = views.error_card(
+            metric_id, entries_by_id.get(metric_id), views.missing_problem(metric_id)
         )
-        ui.error_card(error, c.lang)
-    else:
-        with st.container(border=True, key=f"card_{metric_id}"):
-            st.html(ui.card_html(card, c.lang))
+    with st.container(border=True, key=f"{'error' if card.failed else 'card'}_{metric_id}"):
+        st.html(ui.card_html(card, c.lang))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
     ui.source_freshness(
         [by_source[s] for s in views.metric_sources(metric_id) if s in by_source], c.lang

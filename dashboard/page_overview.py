@@ -23,7 +23,7 @@ c = ui.ctx()
 cfg = data.config()
 res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS)
 by_source = data.health(c.as_of)
-cards = views.cards(res, c.lang, c.as_of, by_source=by_source)
+cards = views.cards(res, c.as_of, by_source=by_source)
 statuses = views.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)
@@ -44,7 +44,7 @@ st.html(ui.themes_html(rows, c.lang))
 st.subheader(t("overview.needs_attention", c.lang), anchor=False)
 left, middle, right = st.columns([4, 3, 3], gap="medium")
 with left:
-    failing = [x for x in cards if isinstance(x, views.CardError) or x.status == "off_track"]
+    failing = [x for x in cards if x.failed or x.status == "off_track"]
     ui.column_heading(f"{t('overview.off_track', c.lang)} ({len(failing)})")
     with st.container(height=ATTENTION_HEIGHT, border=False, key="off_track"):
         ui.off_track_links(failing, c.lang)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import brief, charts, data, style
+from dashboard import brief, charts, data, style, texts
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -92,7 +92,7 @@ def _go(step: int, total: int) -> None:
 
 
 def _card(card: Card, number: int, lang: Lang, now: Card | None, compare: bool) -> None:
-    text = brief.card_text(card, lang)
+    text = texts.card_text(card, lang)
     with st.container(key=f"pc-card-{card.status}-{number}", gap=None):
         with st.container(key=f"pc-name-{number}"):
             st.text(text.title)
@@ -101,7 +101,7 @@ def _card(card: Card, number: int, lang: Lang, now: Card | None, compare: bool) 
             st.text(text.value)
         with st.container(key=f"pc-status-{card.status}-{number}"):
             st.text(text.status)
-        details = [x for x in (text.target, text.expected, text.delta, text.error) if x]
+        details = text.details
         if details:
             with st.container(key=f"pc-detail-{number}"):
                 st.text("\n".join(details))
@@ -167,10 +167,10 @@ def _slide(deck: Deck, slide: DeckSlide, lang: Lang, now: Deck | None) -> None:
             width="stretch",
         )
     with st.container(key="pc-subtitle"):
-        st.text(brief.slide_subtitle(deck, slide, lang))
+        st.text(texts.slide_subtitle(deck, slide, lang))
     if deck.snapshot is not None:
         with st.container(key="pc-banner"):
-            line = brief.snapshot_text(deck, lang) + " · "
+            line = texts.snapshot_text(deck, lang) + " · "
             if now is not None:
                 line += t("snapshot.compare", lang, date=fmt.date(now.as_of, lang))
             else:
@@ -234,7 +234,7 @@ def _footer(deck: Deck, index: int, lang: Lang) -> None:
             width="stretch",
         )
     with words, st.container(key="pc-footer"):
-        st.text(brief.footer_text(deck, lang))
+        st.text(texts.footer_text(deck, lang))
     # What a presentation clicker sends; the buttons are kept off screen.
     st.button("PageUp", key="pc-pgup", on_click=_go, args=(-1, total), shortcut="PageUp")
     st.button("PageDown", key="pc-pgdn", on_click=_go, args=(1, total), shortcut="PageDown")
@@ -259,7 +259,7 @@ def _figures(slide: DeckSlide, lang: Lang) -> None:
     """A slide's cards as one line each, so the speaker sees the numbers about to be read."""
     lines = []
     for card in slide.cards:
-        text = brief.card_text(card, lang)
+        text = texts.card_text(card, lang)
         figure = text.error or " · ".join(p for p in (text.value, text.status, text.delta) if p)
         lines.append(f"{text.title}: {figure}")
     if lines:

@@ -67,7 +67,7 @@ filters = [(k, v) for k, v in (("group", group), ("level", level), ("unit", lead
 res = data.results(
     c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=registers.task_metrics()
 )
-ui.card_grid(views.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of)), c.lang)
+ui.card_grid(views.cards(res, c.as_of, by_source=data.health(c.as_of)), c.lang)
 
 shown = registers.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)

@@ -117,7 +117,7 @@ else:
 
     filters = ((views.UNIT_DIMENSION, unit),)
     res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
-    cards = views.cards(res, c.lang, c.as_of, by_source=data.health(c.as_of))
+    cards = views.cards(res, c.as_of, by_source=data.health(c.as_of))
     statuses = views.theme_status(res)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)

@@ -22,16 +22,16 @@ from dashboard.data import (
     results,
 )
 from dashboard.i18n import has, t
-from metrics import fmt as fmtlib
+from metrics.deck import Card, Text, text_of
 from metrics.engine import Results
 from metrics.spec import Metric
-from sources.health import SourceHealth
+from sources.health import STATUSES as HEALTH_STATUSES
+from sources.health import Freshness, SourceHealth, worst_of
 from sources.problems import Problem, ProjectError
 
 UNIT_DIMENSION = "unit"
 
 
-_HEALTH_RANK = {"ok": 0, "unknown": 1, "late": 2, "stale": 3, "failed": 4, "refused": 5}
 _SEVERITY = {
     "not_reported": 0,
     "off_track": 0,
@@ -76,30 +76,11 @@ def derived_from(metric_id: str) -> list[str]:
     return sorted(compiled.value.metrics) if compiled else []
 
 
-@dataclass(frozen=True)
-class Freshness:
-    """The state of the data behind a number: the worst of its sources."""
-
-    status: str  # ok, late, stale, failed, refused
-    newest: dt.date | None  # newest data, never after the as-of date
-    late_by: int | None
-
-
 def freshness(
     metric_id: str, as_of: dt.date, by_source: dict[str, SourceHealth]
 ) -> Freshness | None:
     """How fresh the data behind a metric is, as of the dashboard's date."""
-    healths = [by_source[s] for s in metric_sources(metric_id) if s in by_source]
-    if not healths:
-        return None
-    worst = max(healths, key=lambda h: (_HEALTH_RANK.get(h.status, 0), h.late_by or 0))
-    newest = [_day(h.newest) for h in healths if h.newest is not None]
-    day = min(newest) if newest else None
-    return Freshness(worst.status, min(day, as_of) if day else None, worst.late_by)
-
-
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    return worst_of([by_source[s] for s in metric_sources(metric_id) if s in by_source], as_of)
 
 
 # --------------------------------------------------------------------------- names
@@ -135,6 +116,11 @@ class MetricEntry:
 
     def title(self, lang: str) -> str:
         return (self.title_en or self.title_vi) if lang == "en" else self.title_vi
+
+    @property
+    def text(self) -> Text:
+        """The title in both languages, as a card carries it."""
+        return {"vi": self.title_vi, "en": self.title_en or self.title_vi}
 
 
 def catalogue() -> list[MetricEntry]:
@@ -209,39 +195,6 @@ def is_unit_dimension(metric_id: str, dimension: str) -> bool:
 # --------------------------------------------------------------------------- cards
 
 
-@dataclass(frozen=True)
-class Card:
-    """Everything a metric card shows, already chosen; the card itself only formats."""
-
-    metric: str
-    theme: str | None
-    title: str
-    fmt: str
-    direction: str | None
-    value: float | None
-    target: float | None
-    expected: float | None
-    status: str
-    delta: float | None
-    delta_vs_year: bool  # the change is against the previous year, not the previous period
-    history: tuple[float | None, ...]
-    history_labels: tuple[str, ...]
-    yearly: bool  # the history is by year
-    freshness: Freshness | None
-    reason: str | None = None  # why there is no value (metrics.status.NO_VALUE_REASONS)
-    own_period: str | None = None  # the period of a figure read at a coarser grain than the page
-
-
-@dataclass(frozen=True)
-class CardError:
-    """A metric that could not be computed: shown in its card's place."""
-
-    metric: str
-    theme: str | None
-    title: str
-    problem: Problem
-
-
 def _rows_by_metric(values: pl.DataFrame) -> dict[str, list[dict[str, object]]]:
     rows: dict[str, list[dict[str, object]]] = {}
     for row in values.sort("period_start").iter_rows(named=True):
@@ -251,12 +204,11 @@ def _rows_by_metric(values: pl.DataFrame) -> dict[str, list[dict[str, object]]]:
 
 def cards(
     res: Results,
-    lang: str,
     as_of: dt.date,
     *,
     by_source: dict[str, SourceHealth] | None = None,
-) -> list[Card | CardError]:
-    """One card (or error card) per metric, in catalogue order.
+) -> list[Card]:
+    """One card per metric, in catalogue order; a metric that failed gets a card with its error.
 
     ``res`` holds several periods without a breakdown: the last is the card's figure, all of them
     its sparkline. A metric whose data comes at a coarser grain than the page's (the yearly
@@ -265,12 +217,12 @@ def cards(
     """
     rows = _rows_by_metric(res.values)
     errors = {e.metric: e for e in res.errors}
-    out: list[Card | CardError] = []
+    out: list[Card] = []
     grain = res.request.grain
     for entry in catalogue():
         mid = entry.id
         if mid in errors:
-            out.append(CardError(mid, entry.theme, entry.title(lang), errors[mid].problem))
+            out.append(error_card(mid, entry, errors[mid].problem))
             continue
         spec = config().metrics.get(mid)
         series = rows.get(mid)
@@ -280,46 +232,52 @@ def cards(
         own = str(last["grain"])
         # the history starts at its first value (six years of a budget that began in 2021)
         series = series[next((i for i, r in enumerate(series) if r["value"] is not None), 0) :]
-        labels = tuple(fmtlib.period_short(r["period_start"], own, lang) for r in series)
         out.append(
             Card(
                 metric=mid,
-                theme=spec.theme,
-                title=spec.title.get(lang),
-                fmt=spec.format,
+                title=text_of(spec.title),
+                format=spec.format,
                 direction=spec.direction,
+                period_start=last["period_start"],
+                period_end=last["period_end"],
                 value=last["value"],
                 target=last["target"],
                 expected=last["expected"],
-                status="not_reported" if last["reason"] == "not_reported" else str(last["status"]),
                 delta=last["delta"],
+                status="not_reported" if last["reason"] == "not_reported" else str(last["status"]),
                 delta_vs_year=own == "year" and grain != "year",
-                history=tuple(r["value"] for r in series),
-                history_labels=labels,
-                yearly=own == "year",
-                freshness=freshness(mid, as_of, by_source) if by_source else None,
                 reason=last["reason"],
-                own_period=None
-                if own == grain
-                else fmtlib.period(last["period_start"], last["period_end"], own, lang),
+                grain=own,
+                own_period=own != grain,
+                theme=spec.theme,
+                history=tuple((r["period_start"], r["value"]) for r in series),
+                freshness=freshness(mid, as_of, by_source) if by_source else None,
             )
         )
     return out
 
 
-def headline(theme_cards: Sequence[Card | CardError], n: int = 3) -> list[Card | CardError]:
+def error_card(metric_id: str, entry: MetricEntry | None, problem: Problem) -> Card:
+    """The card of a metric that could not be computed: its name, why, and where to fix it."""
+    title = entry.text if entry else {"vi": metric_id, "en": metric_id}
+    error = {"vi": problem.text("vi"), "en": problem.text("en")}
+    return Card(
+        metric_id, title, "number", None, None, None, None, None, None, None, "no_data", error,
+        theme=entry.theme if entry else None, location=problem.location,
+    )  # fmt: skip
+
+
+def headline(theme_cards: Sequence[Card], n: int = 3) -> list[Card]:
     """A theme's headline figures: its lead figure (the first metric with a target, in the order
     staff wrote them), then what fails (off-track metrics and errors, in order), up to ``n``."""
     rated = [
-        c
-        for c in theme_cards
-        if isinstance(c, Card) and c.status in ("on_track", "at_risk", "off_track")
+        c for c in theme_cards if not c.failed and c.status in ("on_track", "at_risk", "off_track")
     ]
-    chosen: list[Card | CardError] = rated[:1]
+    chosen: list[Card] = rated[:1]
     for card in theme_cards:
         if len(chosen) >= n:
             break
-        failing = isinstance(card, CardError) or card.status == "off_track"
+        failing = card.failed or card.status == "off_track"
         if failing and card not in chosen:
             chosen.append(card)
     return chosen
@@ -388,7 +346,7 @@ def source_issues(as_of: dt.date, lang: str) -> list[tuple[SourceHealth, str, st
         elif h.status == "failed" and h.error is not None:
             reason = h.error.text(lang)  # type: ignore[arg-type]
         issues.append((h, spec.title.get(lang), unit_name(spec.owner, lang), reason))
-    return sorted(issues, key=lambda i: (-_HEALTH_RANK.get(i[0].status, 0), -(i[0].late_by or 0)))
+    return sorted(issues, key=lambda i: (-HEALTH_STATUSES.index(i[0].status), -(i[0].late_by or 0)))
 
 
 def config_problems() -> list[Problem]:

@@ -28,8 +28,8 @@ from metrics.config import Config
 from metrics.engine import FrameSource, Request, Results, compute
 from metrics.spec import Board, Chart, Slide
 from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
-from sources.health import SourceHealth
-from sources.problems import Problem, register_messages
+from sources.health import Freshness, SourceHealth
+from sources.problems import Location, Problem, register_messages
 from sources.specbase import LocalText
 
 register_messages(
@@ -84,7 +84,14 @@ def _problem_text(problem: Problem) -> Text:
 
 @dataclass(frozen=True)
 class Card:
-    """One large figure on a slide: a metric's value in the current period, against its target."""
+    """One metric's figure in the current period, against its target: the one card model of the
+    dashboard's pages, the presenter's slides and the PPTX and PDF briefings (their words come
+    from ``dashboard.texts``).
+
+    A card with ``error`` could not be computed; ``error`` says why and ``location`` where to fix
+    it. The fields after ``reason`` are what a page shows beyond a slide and are not stored in a
+    snapshot: the figure's history for the sparkline and the freshness of its sources.
+    """
 
     metric: str
     title: Text
@@ -100,6 +107,16 @@ class Card:
     error: Text | None = None  # why there is no value, when the metric failed
     delta_vs_year: bool = False  # the change is against the previous year, not the last period
     reason: str | None = None  # why there is no value (metrics.status.NO_VALUE_REASONS)
+    grain: str | None = None  # the grain of the figure: coarser than the page's for a yearly one
+    own_period: bool = False  # the figure's period differs from the page's: the card names it
+    theme: str | None = None
+    location: Location | None = None  # where to fix a metric that failed
+    history: tuple[tuple[dt.date, float | None], ...] = ()  # (period start, value), oldest first
+    freshness: Freshness | None = None  # the worst of the sources behind the figure
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,6 +224,9 @@ class Deck:
                             "error": c.error,
                             "vs_year": c.delta_vs_year,
                             "reason": c.reason,
+                            "grain": c.grain,
+                            "own_period": c.own_period,
+                            "theme": c.theme,
                         }
                         for c in s.cards
                     ],
@@ -320,10 +340,14 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
         error = _problem_text(failed.problem)
     elif metric_id in results.skipped:
         error = _problem_text(Problem("deck.not_by_unit"))
+    metric = config.metrics.get(metric_id)
+    theme = metric.theme if metric else None
+    location = failed.problem.location if failed is not None else None
     if rows.is_empty():
         return Card(
-            metric_id, title, fmt, direction, None, None, None, None, None, None, "no_data", error
-        )
+            metric_id, title, fmt, direction, None, None, None, None, None, None, "no_data", error,
+            theme=theme, location=location,
+        )  # fmt: skip
     row = rows.row(-1, named=True)
     return Card(
         metric=metric_id,
@@ -340,6 +364,9 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
         error=error,
         delta_vs_year=row["grain"] == "year" and results.request.grain != "year",
         reason=row["reason"],
+        grain=row["grain"],
+        own_period=row["grain"] != results.request.grain,
+        theme=theme,
     )
 
 
@@ -567,6 +594,9 @@ def deck_from_snapshot(snapshot: Snapshot) -> Deck:
                 error=spec["error"],
                 delta_vs_year=bool(spec.get("vs_year", False)),
                 reason=spec.get("reason"),  # absent from snapshots published before it
+                grain=spec.get("grain"),
+                own_period=bool(spec.get("own_period", False)),
+                theme=spec.get("theme"),
             )
             for spec, v in zip(raw["cards"], card_values, strict=True)
         )

@@ -76,6 +76,31 @@ class SourceHealth:
         }
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """The state of the data behind one number: the worst of the sources it is computed from."""
+
+    status: Status
+    newest: dt.date | None  # the oldest of the sources' newest data, never after the as-of date
+    late_by: int | None
+
+
+def worst_of(healths: list[SourceHealth], as_of: dt.date) -> Freshness | None:
+    """The freshness of a number computed from ``healths`` (None when it reads no source):
+    its status is the worst (``STATUSES`` runs from best to worst), its data is as new as its
+    oldest source."""
+    if not healths:
+        return None
+    worst = max(healths, key=lambda h: (STATUSES.index(h.status), h.late_by or 0))
+    newest = [_day(h.newest) for h in healths if h.newest is not None]
+    day = min(newest) if newest else None
+    return Freshness(worst.status, min(day, as_of) if day else None, worst.late_by)
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def period_start(day: dt.date, cadence: Cadence) -> dt.date:
     """The first day of the period that contains ``day``."""
     if cadence == "daily":

@@ -20,13 +20,14 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, components, style, views
-from dashboard.views import Card, CardError, Freshness
+from dashboard import charts, components, style, texts, views
 from metrics.config import Config
+from metrics.deck import Card
 from metrics.engine import Request, compute
 from metrics.loader import load_config
 from metrics.workspace import open_workspace
 from sources.demo import generate
+from sources.health import Freshness
 from sources.problems import Location, Problem
 
 REPO = Path(__file__).resolve().parent.parent
@@ -434,22 +435,33 @@ def test_the_presenter_page_is_registered_when_it_exists() -> None:
 # --------------------------------------------------------------------------- the HTML builders
 
 
+def _history(*values: float, yearly: bool = False) -> tuple[tuple[dt.date, float | None], ...]:
+    """Consecutive periods ending in 2025 (years) or in 11/2025 (months)."""
+    n = len(values)
+    if yearly:
+        starts = [dt.date(2025 - n + 1 + i, 1, 1) for i in range(n)]
+    else:
+        starts = [dt.date(2025, 11 - n + 1 + i, 1) for i in range(n)]
+    return tuple(zip(starts, values, strict=True))
+
+
 def _card(**changes: object) -> Card:
     base = {
         "metric": "tasks_overdue",
         "theme": "discipline",
-        "title": "Tổng số nhiệm vụ quá hạn",
-        "fmt": "count",
+        "title": {"vi": "Tổng số nhiệm vụ quá hạn", "en": "Overdue tasks"},
+        "format": "count",
         "direction": "down",
+        "period_start": dt.date(2025, 11, 1),
+        "period_end": dt.date(2025, 11, 30),
         "value": 30.0,
         "target": 0.0,
         "expected": 0.0,
         "status": "off_track",
         "delta": -3.0,
         "delta_vs_year": False,
-        "history": (20.0, 25.0, 33.0, 30.0),
-        "history_labels": ("08/2025", "09/2025", "10/2025", "11/2025"),
-        "yearly": False,
+        "grain": "month",
+        "history": _history(20.0, 25.0, 33.0, 30.0),
         "freshness": Freshness("ok", dt.date(2025, 11, 13), 0),
     }
     return Card(**{**base, **changes})  # type: ignore[arg-type]
@@ -465,17 +477,17 @@ def test_card_shows_value_target_status_delta_and_freshness() -> None:
 
 
 def test_short_target_says_expected_on_a_target_path() -> None:
-    on_path = _card(fmt="percent", value=0.79, target=1.0, expected=0.934)
-    assert components.short_target(on_path, "vi") == "cần đạt 93,4%"
-    assert components.short_target(on_path, "en") == "expected 93.4%"
-    final = _card(fmt="percent", value=0.79, target=0.95, expected=0.95)
-    assert components.short_target(final, "vi") == "mục tiêu 95,0%"
-    assert components.short_target(_card(target=None, expected=None), "vi") == ""
+    on_path = _card(format="percent", value=0.79, target=1.0, expected=0.934)
+    assert texts.short_target(on_path, "vi") == "cần đạt 93,4%"
+    assert texts.short_target(on_path, "en") == "expected 93.4%"
+    final = _card(format="percent", value=0.79, target=0.95, expected=0.95)
+    assert texts.short_target(final, "vi") == "mục tiêu 95,0%"
+    assert texts.short_target(_card(target=None, expected=None), "vi") == ""
 
 
 def test_card_polarity_when_up_is_good() -> None:
     html = components.card_html(
-        _card(fmt="percent", direction="up", value=0.9, delta=-0.02, target=0.95, expected=0.95),
+        _card(format="percent", direction="up", value=0.9, delta=-0.02, target=0.95, expected=0.95),
         "vi",
     )
     assert "r57-bad" in html and "−2,0 điểm % so với kỳ trước (xấu đi)" in html
@@ -504,12 +516,11 @@ def test_card_marks_a_late_source() -> None:
 
 def test_yearly_card_shows_labelled_bars() -> None:
     card = _card(
-        fmt="percent",
+        format="percent",
         direction="up",
         value=0.47,
-        history=(0.31, 0.36, 0.39, 0.41, 0.47),
-        history_labels=("2021", "2022", "2023", "2024", "2025"),
-        yearly=True,
+        history=_history(0.31, 0.36, 0.39, 0.41, 0.47, yearly=True),
+        grain="year",
         delta=0.06,
         delta_vs_year=True,
     )
@@ -522,7 +533,7 @@ def test_yearly_card_shows_labelled_bars() -> None:
 
 
 def test_money_history_labels_share_one_unit() -> None:
-    card = _card(fmt="vnd", history=(1.4e12, 2.9e12, 2.4e12), yearly=True)
+    card = _card(format="vnd", history=_history(1.4e12, 2.9e12, 2.4e12, yearly=True))
     assert components.history_texts(card, "vi") == ["1,4", "2,9", "2,4"]
     assert components.history_texts(card, "en") == ["1.4", "2.9", "2.4"]
 
@@ -535,7 +546,8 @@ def test_error_card_escapes_and_locates() -> None:
         subject_kind="metric",
         subject_id="m",
     )
-    html = components.error_card_html(CardError("m", "t", "A <b>title</b>", problem), "vi")
+    entry = views.MetricEntry("m", "t", "A <b>title</b>", None)
+    html = components.error_card_html(views.error_card("m", entry, problem), "vi")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "A &lt;b&gt;title&lt;/b&gt;" in html
     assert "config/metrics/x.yaml, dòng 7" in html
@@ -660,28 +672,3 @@ def test_without_a_task_register_the_pages_say_so(
                for e in tasks.error)  # fmt: skip
     overview = run()
     assert not overview.exception and "tasks_overdue" in found(overview, CARD)
-
-
-@pytest.mark.parametrize(
-    ("target", "expected", "shows_expected"),
-    [(1.0, 0.934, True), (0.95, 0.95, False), (0.95, 0.95 + 1e-10, True), (None, 0.9, True)],
-)
-def test_the_page_and_the_briefing_agree_when_to_show_the_expected_value(
-    target: float | None, expected: float, shows_expected: bool
-) -> None:
-    """One rule (metrics.status.expected_differs) for the page's card, the overview's short
-    line and the briefing's card: they never disagree on a value on a target path again."""
-    from dashboard import brief
-    from metrics.deck import Card as DeckCard
-
-    page = _card(fmt="percent", value=0.79, target=target, expected=expected)
-    slide = DeckCard(
-        "m", {"vi": "M", "en": "M"}, "percent", "up", None, None, 0.79, target, expected, None,
-        "off_track",
-    )  # fmt: skip
-    on_page = "cần đạt" in components.card_html(page, "vi")
-    in_short = components.short_target(page, "vi").startswith("cần đạt")
-    assert in_short == shows_expected
-    if target is not None:  # beside a target: the card and the briefing's card say the same
-        assert on_page == shows_expected
-        assert bool(brief.card_text(slide, "vi").expected) == shows_expected

@@ -13,7 +13,7 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard import brief
+from dashboard import brief, texts
 from metrics import fmt
 from metrics.deck import ChartData, Deck, compute_deck
 from metrics.engine import Request, compute
@@ -66,14 +66,14 @@ def engine_value(workspace: Workspace, deck: Deck):
 
 
 def test_a_card_says_which_way_its_change_goes_and_whether_that_is_good(deck: Deck) -> None:
-    overdue = brief.card_text(deck.card("tasks_overdue_central"), "vi").delta
+    overdue = texts.card_text(deck.card("tasks_overdue_central"), "vi").delta
     assert overdue == "▼ −3 so với kỳ trước (tốt lên)"  # fewer overdue tasks is good news
     yearly = deck.card("st_disbursement_rate")
-    assert brief.card_text(yearly, "vi").delta == "▲ +6,0 điểm % so với năm trước (tốt lên)"
-    assert brief.card_text(yearly, "en").delta == "▲ +6.0 pp vs previous year (better)"
-    worse = brief.card_text(deck.card("reports_on_time_rate"), "en").delta
+    assert texts.card_text(yearly, "vi").delta == "▲ +6,0 điểm % so với năm trước (tốt lên)"
+    assert texts.card_text(yearly, "en").delta == "▲ +6.0 pp vs previous year (better)"
+    worse = texts.card_text(deck.card("reports_on_time_rate"), "en").delta
     assert worse.startswith("▼ −3.5 pp") and worse.endswith("(worse)")
-    assert brief.card_text(deck.card("tasks_total"), "vi").delta == "= 0 so với kỳ trước"
+    assert texts.card_text(deck.card("tasks_total"), "vi").delta == "= 0 so với kỳ trước"
 
 
 def test_a_card_without_a_value_says_why(deck: Deck) -> None:
@@ -81,9 +81,9 @@ def test_a_card_without_a_value_says_why(deck: Deck) -> None:
         deck.card("tasks_overdue_central"), value=None, delta=None, status="no_data",
         reason="division_by_zero",
     )  # fmt: skip
-    text = brief.card_text(silent, "vi")
+    text = texts.card_text(silent, "vi")
     assert (text.value, text.error) == ("chưa có số liệu", "chia cho 0")
-    assert brief.card_text(silent, "en").error == "division by zero"
+    assert texts.card_text(silent, "en").error == "division by zero"
 
 
 def _breakdown(values: dict[str, float | None], statuses: dict[str, str]) -> ChartData:

@@ -13,7 +13,7 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from dashboard import charts, style
+from dashboard import charts, style, texts
 from dashboard.charts import STATUS_STYLE
 
 D = dt.date
@@ -76,9 +76,9 @@ def test_status_colours_differ_in_greyscale() -> None:
 
 
 def test_status_text_pairs_icon_and_word() -> None:
-    assert charts.status_text("on_track", "vi") == "✓ Đạt"
-    assert charts.status_text("off_track", "en") == "✕ Off track"
-    assert charts.status_text(None, "vi") == "? Chưa có số liệu"
+    assert texts.status_text("on_track", "vi") == "✓ Đạt"
+    assert texts.status_text("off_track", "en") == "✕ Off track"
+    assert texts.status_text(None, "vi") == "? Chưa có số liệu"
     assert style.status_colour("at_risk") == STATUS_STYLE["at_risk"][0]
     assert style.status_icon("no_target") == "–"
 

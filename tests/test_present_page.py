@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import brief
+from dashboard import brief, texts
 from metrics.deck import Deck, compute_deck
 from metrics.store import Store
 from metrics.workspace import open_workspace
@@ -66,7 +66,7 @@ def test_each_slide_of_the_demo_deck_renders_its_figures(deck: Deck, number: int
     assert text_of(at, "pc-counter") == f"Trang {number}/4"
     shown = all_text(at)
     for card in slide.cards:
-        lines = brief.card_text(card, "vi")
+        lines = texts.card_text(card, "vi")
         assert lines.title in shown and lines.value in shown and lines.status in shown
     for line in slide.bullet_lines("vi"):
         assert f"• {line}" in shown
