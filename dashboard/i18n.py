@@ -9,7 +9,7 @@ formatted by :mod:`metrics.fmt`.
 Keys are grouped by a dotted prefix: ``app.``, ``page.``, ``control.``, ``lang.``, ``grain.``,
 ``status.``, ``source_status.``, ``sharing.``, ``task_status.``, ``level.``, ``format.``,
 ``direction.``, ``metric.``, ``chart.``, ``overview.``, ``units.``, ``tasks.``, ``data.``,
-``present.``, ``directives.``, ``definitions.``, ``download.``, ``error.``, ``common.``.
+``present.``, ``download.``, ``error.``, ``common.``.
 """
 
 from __future__ import annotations
@@ -27,13 +27,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bảng điều hành thực hiện Nghị quyết 57",
         "en": "Resolution 57 leadership dashboard",
     },
-    "app.subtitle": {
-        "vi": "Ban Chỉ đạo Thành ủy Hà Nội về phát triển khoa học, công nghệ, "
-        "đổi mới sáng tạo và chuyển đổi số",
-        "en": "Hanoi Party Committee Steering Board on science, technology, "
-        "innovation and digital transformation",
-    },
-    "app.short_title": {"vi": "Nghị quyết 57", "en": "Resolution 57"},
     # ----------------------------------------------------------------- pages
     "page.overview": {"vi": "Tổng quan", "en": "Overview"},
     "page.metric": {"vi": "Chỉ số", "en": "Metric"},
@@ -52,21 +45,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "control.grain": {"vi": "Kỳ báo cáo", "en": "Period"},
     "control.periods": {"vi": "Số kỳ hiển thị", "en": "Periods shown"},
-    "control.language": {"vi": "Ngôn ngữ", "en": "Language"},
     "control.theme": {"vi": "Chủ đề", "en": "Theme"},
     "control.metric": {"vi": "Chỉ số", "en": "Metric"},
-    "control.unit": {"vi": "Đơn vị", "en": "Unit"},
     "control.unit_kind": {"vi": "Loại đơn vị", "en": "Unit type"},
     "control.breakdown": {"vi": "Phân tích theo", "en": "Break down by"},
-    "control.top": {"vi": "Số đơn vị dẫn đầu", "en": "Top"},
-    "control.bottom": {"vi": "Số đơn vị cuối bảng", "en": "Bottom"},
     "control.show": {"vi": "Hiển thị", "en": "Show"},
-    "control.search": {"vi": "Tìm kiếm", "en": "Search"},
-    "control.filter": {"vi": "Lọc", "en": "Filter"},
     "control.all": {"vi": "Tất cả", "en": "All"},
-    "control.board": {"vi": "Bộ trình chiếu", "en": "Board"},
-    "control.refresh": {"vi": "Cập nhật số liệu", "en": "Refresh data"},
-    "control.copy_link": {"vi": "Sao chép liên kết", "en": "Copy link"},
     # ----------------------------------------------------------------- languages
     "lang.vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
     "lang.en": {"vi": "English", "en": "English"},
@@ -174,8 +158,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Xếp hạng {shown} trên {total} giá trị, tốt nhất ở trên",
         "en": "{shown} of {total} values ranked, best at the top",
     },
-    "metric.numerator": {"vi": "Tử số", "en": "Numerator"},
-    "metric.denominator": {"vi": "Mẫu số", "en": "Denominator"},
     "metric.period": {"vi": "Kỳ", "en": "Period"},
     "metric.trend": {"vi": "Diễn biến theo thời gian", "en": "Trend"},
     "metric.breakdown": {"vi": "Phân tích theo {dimension}", "en": "Breakdown by {dimension}"},
@@ -183,7 +165,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric.bottom_n": {"vi": "{n} đơn vị cuối bảng", "en": "Bottom {n}"},
     "metric.data_table": {"vi": "Bảng số liệu", "en": "Data table"},
     "metric.definition": {"vi": "Định nghĩa", "en": "Definition"},
-    "metric.description": {"vi": "Mô tả", "en": "Description"},
     "metric.formula": {"vi": "Công thức tính", "en": "Formula"},
     "metric.filter": {"vi": "Điều kiện lọc", "en": "Row filter"},
     "metric.source": {"vi": "Nguồn dữ liệu", "en": "Source"},
@@ -195,8 +176,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric.file": {"vi": "Tệp cấu hình", "en": "File"},
     "metric.file_line": {"vi": "{file}, dòng {line}", "en": "{file}, line {line}"},
     "metric.freshness": {"vi": "Độ cập nhật của dữ liệu", "en": "Data freshness"},
-    "metric.directives": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
-    "metric.open": {"vi": "Xem chi tiết chỉ số", "en": "Open metric"},
     "metric.unknown": {
         "vi": "Không có chỉ số “{metric}”; đang hiển thị chỉ số khác.",
         "en": "There is no metric “{metric}”; showing another metric instead.",
@@ -211,24 +190,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart.expected": {"vi": "Lộ trình mục tiêu", "en": "Target path"},
     "chart.lateness": {"vi": "Số ngày chậm cập nhật", "en": "Days behind schedule"},
     "chart.lateness_days": {"vi": "chậm {days}", "en": "{days} late"},
-    "chart.on_time": {"vi": "đúng hạn", "en": "on time"},
     # ----------------------------------------------------------------- freshness
-    "freshness.updated": {"vi": "Cập nhật {ago}", "en": "Updated {ago}"},
-    "freshness.updated_at": {"vi": "Cập nhật lúc {datetime}", "en": "Updated {datetime}"},
     "freshness.never": {"vi": "Chưa từng cập nhật", "en": "Never updated"},
-    "freshness.cadence": {"vi": "Chu kỳ cập nhật", "en": "Update cadence"},
-    "freshness.expected_by": {"vi": "Lẽ ra cập nhật trước {date}", "en": "Due by {date}"},
     "freshness.data_to": {"vi": "Số liệu đến {date}", "en": "Data to {date}"},
     "freshness.source_issue": {"vi": "Nguồn: {status}", "en": "Source: {status}"},
     # ----------------------------------------------------------------- overview
     "overview.as_of": {"vi": "Số liệu tính đến {date}", "en": "Figures as of {date}"},
-    "overview.themes": {"vi": "Các chủ đề", "en": "Themes"},
-    "overview.metrics_count": {"vi": "{n} chỉ số", "en": "{n} metrics"},
     "overview.needs_attention": {"vi": "Cần chú ý", "en": "Needs attention"},
-    "overview.nothing_needs_attention": {
-        "vi": "Không có chỉ số nào cần chú ý",
-        "en": "Nothing needs attention",
-    },
     "overview.not_reported_count": {"vi": ", {n} chưa báo cáo", "en": ", {n} did not report"},
     "overview.status_counts": {
         "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",
@@ -261,7 +229,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "units.overdue_items": {"vi": "Nhiệm vụ quá hạn", "en": "Overdue tasks"},
     "units.report_timeliness": {"vi": "Báo cáo định kỳ", "en": "Report timeliness"},
     "units.service_quality": {"vi": "Chất lượng phục vụ", "en": "Service quality"},
-    "units.data_sharing": {"vi": "Chia sẻ dữ liệu", "en": "Data sharing"},
     "units.select": {"vi": "Chọn đơn vị để xem chi tiết", "en": "Choose a unit for details"},
     "units.kind.agency": {"vi": "Cơ quan", "en": "Agency"},
     "units.kind.city": {"vi": "Thành phố", "en": "City"},
@@ -299,7 +266,6 @@ TEXTS: dict[str, dict[str, str]] = {
     # ----------------------------------------------------------------- tasks
     "tasks.register": {"vi": "Danh mục nhiệm vụ", "en": "Task register"},
     "tasks.title": {"vi": "Nhiệm vụ thực hiện Nghị quyết 57", "en": "Resolution 57 tasks"},
-    "tasks.total": {"vi": "Tổng số nhiệm vụ", "en": "Total tasks"},
     "tasks.group": {"vi": "Nhóm nhiệm vụ", "en": "Task group"},
     "tasks.level": {"vi": "Cấp chỉ đạo", "en": "Directed by"},
     "tasks.lead_unit": {"vi": "Đơn vị chủ trì", "en": "Lead unit"},
@@ -310,7 +276,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "tasks.overdue": {"vi": "Quá hạn", "en": "Overdue"},
     "tasks.days_overdue": {"vi": "Số ngày quá hạn", "en": "Days overdue"},
     "tasks.overdue_count": {"vi": "{n} nhiệm vụ quá hạn", "en": "{n} overdue tasks"},
-    "tasks.overdue_first": {"vi": "Nhiệm vụ quá hạn xếp trước", "en": "Overdue tasks first"},
     "tasks.by_group_level": {
         "vi": "Số nhiệm vụ theo nhóm và cấp chỉ đạo",
         "en": "Tasks by group and directing level",
@@ -365,11 +330,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "present.previous": {"vi": "Trang trước", "en": "Previous"},
     "present.next": {"vi": "Trang sau", "en": "Next"},
     "present.notes": {"vi": "Ghi chú cho người trình bày", "en": "Speaker notes"},
-    "present.frozen": {"vi": "Số liệu chốt đến ngày {date}", "en": "Figures frozen as of {date}"},
-    "present.keyboard_hint": {
-        "vi": "Dùng phím mũi tên hoặc bấm nút để chuyển trang",
-        "en": "Use the arrow keys or the buttons to change slides",
-    },
     # ----------------------------------------------------------------- presenter, briefings, snapshots
     "present.unknown_board": {
         "vi": "Không có bộ trình chiếu '{board}'",
@@ -445,23 +405,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không vẽ được biểu đồ: {reason}",
         "en": "The chart could not be drawn: {reason}",
     },
-    # ----------------------------------------------------------------- directives
-    "directives.title": {"vi": "Ý kiến chỉ đạo", "en": "Directives"},
-    "directives.conclusion": {"vi": "Nội dung kết luận", "en": "Conclusion"},
-    "directives.owner": {"vi": "Đơn vị thực hiện", "en": "Responsible unit"},
-    "directives.due": {"vi": "Hạn hoàn thành", "en": "Due date"},
-    "directives.status": {"vi": "Tình trạng", "en": "Status"},
-    "directives.none": {"vi": "Chưa có ý kiến chỉ đạo", "en": "No directives yet"},
-    # ----------------------------------------------------------------- definitions
-    "definitions.edit": {"vi": "Chỉnh sửa", "en": "Edit"},
-    "definitions.preview": {"vi": "Xem trước kết quả", "en": "Preview value"},
-    "definitions.save": {"vi": "Lưu", "en": "Save"},
-    "definitions.saved": {"vi": "Đã lưu {file}", "en": "Saved {file}"},
-    "definitions.valid": {"vi": "Cấu hình hợp lệ", "en": "The configuration is valid"},
-    "definitions.not_allowed": {
-        "vi": "Bạn không có quyền chỉnh sửa định nghĩa chỉ số",
-        "en": "You are not allowed to edit definitions",
-    },
     # ----------------------------------------------------------------- downloads
     "download.csv": {"vi": "Tải về CSV", "en": "Download CSV"},
     "download.excel": {"vi": "Tải về Excel", "en": "Download Excel"},
@@ -472,47 +415,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không tính được chỉ số {metric}",
         "en": "Metric {metric} could not be computed",
     },
-    "error.source_title": {
-        "vi": "Không đọc được nguồn dữ liệu {source}",
-        "en": "Source {source} could not be read",
-    },
-    "error.config_title": {
-        "vi": "Tệp cấu hình có {n} lỗi",
-        "en": "The configuration has {n} problem(s)",
-    },
     "error.page": {
         "vi": "Phần này tạm thời không hiển thị được",
         "en": "This part cannot be shown for now",
     },
-    "error.rest_ok": {
-        "vi": "Các phần khác của trang vẫn hiển thị bình thường.",
-        "en": "The rest of the page is not affected.",
-    },
     "error.location": {"vi": "Vị trí: {location}", "en": "Location: {location}"},
-    "error.suggestion": {
-        "vi": "Có phải ý bạn là '{suggestion}'?",
-        "en": "Did you mean '{suggestion}'?",
-    },
-    "error.details": {"vi": "Chi tiết lỗi", "en": "Error details"},
-    "error.contact": {
-        "vi": "Vui lòng liên hệ đơn vị quản lý: {owner}",
-        "en": "Please contact the owner: {owner}",
-    },
-    "error.not_found": {"vi": "Không tìm thấy {what}", "en": "{what} not found"},
     # ----------------------------------------------------------------- common words
     "common.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
-    "common.loading": {"vi": "Đang tải…", "en": "Loading…"},
     "common.total": {"vi": "Tổng", "en": "Total"},
     "common.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "common.name": {"vi": "Tên", "en": "Name"},
-    "common.date": {"vi": "Ngày", "en": "Date"},
     "common.yes": {"vi": "Có", "en": "Yes"},
     "common.no": {"vi": "Không", "en": "No"},
-    "common.more": {"vi": "Xem thêm", "en": "Show more"},
-    "common.details": {"vi": "Xem chi tiết", "en": "View details"},
-    "common.back": {"vi": "Quay lại", "en": "Back"},
-    "common.close": {"vi": "Đóng", "en": "Close"},
-    "common.cancel": {"vi": "Hủy", "en": "Cancel"},
 }
 
 

@@ -131,3 +131,19 @@ def test_every_literal_key_used_in_the_dashboard_exists() -> None:
                 line = text.count("\n", 0, m.start()) + 1
                 missing.append(f"{path.relative_to(REPO)}:{line}: {m.group(2)}")
     assert not missing, "unknown i18n keys:\n" + "\n".join(missing)
+
+
+def test_every_key_has_a_caller() -> None:
+    """A string nobody asks for is a translation staff keep up for nothing, or a caller that
+    spells its key another way. A key counts as asked for when the dashboard's code names it,
+    or when it belongs to a family the code builds at run time (``t(f"status.{s}", ...)``,
+    ``f"{dimension}.{value}"`` for the dimensions of the configured metrics)."""
+    from metrics.loader import load_config
+
+    code = "\n".join(p.read_text(encoding="utf-8") for p in _sources() if p.name != "i18n.py")
+    named = set(re.findall(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""", code))
+    families = set(re.findall(r"""f["']([a-z0-9_]+(?:\.[a-z0-9_]+)*\.)\{""", code))
+    config = load_config(REPO / "config")
+    families |= {f"{d}." for m in config.metrics.values() for d in m.dimensions}
+    unused = [k for k in TEXTS if k not in named and not k.startswith(tuple(families))]
+    assert unused == [], "no caller: " + ", ".join(unused)
