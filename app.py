@@ -2,7 +2,8 @@
 
 This file only sets the page up, draws the controls every page shares (language, as-of date,
 period grain; each kept in its URL query parameter, ``lang``, ``as_of``, ``grain``, so a copied
-link reopens the same view) and hands over to the chosen page. Pages live in ``dashboard/page_*.py``.
+link reopens the same view) and hands over to the chosen page, from the one list of pages in
+``dashboard/pages.py``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import data
-from dashboard.components import AS_OF, GRAIN, LANG, PAGES, url_control
+from dashboard import data, pages
+from dashboard.components import AS_OF, GRAIN, LANG, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
 from sources.problems import ProjectError
@@ -76,19 +77,4 @@ with st.sidebar:
     st.caption(settings.title.get(lang))
 
 
-def _page(name: str, icon: str, url_path: str, *, default: bool = False) -> st.Page:
-    return st.Page(
-        PAGES[name], title=t(f"page.{name}", lang), icon=icon, url_path=url_path, default=default
-    )
-
-
-pages = [
-    _page("overview", ":material/dashboard:", "overview", default=True),
-    _page("metric", ":material/monitoring:", "metric"),
-    _page("units", ":material/account_tree:", "units"),
-    _page("tasks", ":material/task_alt:", "tasks"),
-    _page("data", ":material/database:", "data"),
-    _page("present", ":material/slideshow:", "present"),
-]
-
-st.navigation(pages).run()
+st.navigation(pages.navigation(lang)).run()

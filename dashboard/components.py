@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, style, texts, views
+from dashboard import charts, data, pages, style, texts, views
 from dashboard.i18n import has, t
 from dashboard.views import ThemeState
 from metrics import fmt as fmtlib
@@ -29,16 +29,6 @@ from metrics.deck import Card
 from metrics.spec import Metric
 from sources.health import Freshness, SourceHealth
 from sources.problems import Lang, Problem
-
-#: Page files, as ``st.page_link`` and ``st.switch_page`` want them (relative to ``app.py``).
-PAGES: dict[str, str] = {
-    "overview": "dashboard/page_overview.py",
-    "metric": "dashboard/page_metric.py",
-    "units": "dashboard/page_units.py",
-    "tasks": "dashboard/page_tasks.py",
-    "data": "dashboard/page_data.py",
-    "present": "dashboard/page_present.py",
-}
 
 #: Query parameter names of the shared controls drawn by ``app.py``.
 LANG, AS_OF, GRAIN = "lang", "as_of", "grain"
@@ -157,7 +147,7 @@ def link_params(**extra: str) -> dict[str, str]:
 
 def page_link(page: str, label: str, **params: str) -> None:
     """A link to one of the dashboard's pages, keeping the shared controls."""
-    st.page_link(PAGES[page], label=label, query_params=link_params(**params))
+    st.page_link(pages.file_of(page), label=label, query_params=link_params(**params))
 
 
 def page_header(title: str, caption: str | None = None) -> None:

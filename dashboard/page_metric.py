@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, views
+from dashboard import charts, data, pages, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -145,7 +145,7 @@ if spec is not None and spec.dimensions:
                 unit = (
                     points[0].get("customdata") or fig.data[0].customdata[points[0]["point_index"]]
                 )
-                st.switch_page(ui.PAGES["units"], query_params=ui.link_params(unit=str(unit)))
+                st.switch_page(pages.file_of("units"), query_params=ui.link_params(unit=str(unit)))
 elif spec is not None:
     st.caption(t("metric.no_breakdown", c.lang))
 

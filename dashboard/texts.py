@@ -21,6 +21,7 @@ from dashboard.i18n import t
 from metrics import fmt
 from metrics.deck import Card, Deck, DeckSlide, pick
 from metrics.status import REASON_LABELS, expected_differs
+from sources.health import STATUSES as HEALTH_STATUSES
 from sources.health import Freshness
 from sources.problems import Lang, Location
 
@@ -190,7 +191,9 @@ def sources_text(deck: Deck, lang: Lang) -> str:
     parts = []
     if ok:
         parts.append(t("brief.sources_ok", lang, n=len(ok)))
-    for status in ("unknown", "late", "stale", "failed", "refused"):
+    for status in HEALTH_STATUSES:
+        if status == "ok":
+            continue
         names = [pick(s.title, lang) for s in deck.sources if s.status == status]
         if names:
             parts.append(f"{t(f'source_status.{status}', lang)}: {', '.join(names)}")

@@ -78,3 +78,23 @@ def test_colours_live_in_the_style_module() -> None:
     ]
     assert found == [], "use dashboard.style:\n" + "\n".join(found)
     assert colour.search(style.read_text(encoding="utf-8"))
+
+
+def test_one_list_of_pages() -> None:
+    """Every page module is in ``dashboard.pages.PAGES`` (and every entry has its module), and
+    no other file names a page's file: links and the navigation find it in the list."""
+    from dashboard.i18n import TEXTS
+    from dashboard.pages import PAGES
+
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "dashboard").glob("page_*.py")}
+    assert {page.file for page in PAGES} == modules
+    assert all(f"page.{page.name}" in TEXTS for page in PAGES)
+    assert sum(page.default for page in PAGES) == 1
+    named = [
+        f"{path.relative_to(REPO)}:{n}"
+        for path in _dashboard_files()
+        if path.name != "pages.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"""["']dashboard/page_\w+\.py""", line)
+    ]
+    assert named == [], "name the page, not its file: " + ", ".join(named)

@@ -1,0 +1,60 @@
+"""The dashboard's pages, listed once: ``app.py`` builds its navigation from this list and every
+link between pages (``components.page_link``, ``st.switch_page``) finds its file here.
+
+Adding a page is a module ``dashboard/page_<name>.py``, one line in :data:`PAGES` and its title
+under ``page.<name>`` in :mod:`dashboard.i18n`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard.i18n import t
+from sources.problems import Lang
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the navigation."""
+
+    name: str  # its title is ``page.<name>``; links name it
+    file: str  # relative to ``app.py``, as ``st.Page`` and ``st.switch_page`` want it
+    icon: str
+    url_path: str
+    roles: tuple[str, ...] = ()  # who may open it; empty: everyone (sign-in is not built yet)
+    default: bool = False
+
+
+PAGES: tuple[Page, ...] = (
+    Page(
+        "overview", "dashboard/page_overview.py", ":material/dashboard:", "overview", default=True
+    ),
+    Page("metric", "dashboard/page_metric.py", ":material/monitoring:", "metric"),
+    Page("units", "dashboard/page_units.py", ":material/account_tree:", "units"),
+    Page("tasks", "dashboard/page_tasks.py", ":material/task_alt:", "tasks"),
+    Page("data", "dashboard/page_data.py", ":material/database:", "data"),
+    Page("present", "dashboard/page_present.py", ":material/slideshow:", "present"),
+)
+
+_BY_NAME = {page.name: page for page in PAGES}
+
+
+def file_of(name: str) -> str:
+    """The file of the page called ``name``; a ``KeyError`` names a page that is not listed."""
+    return _BY_NAME[name].file
+
+
+def navigation(lang: Lang) -> list[st.Page]:
+    """The pages as ``st.navigation`` wants them, titled in ``lang``."""
+    return [
+        st.Page(
+            page.file,
+            title=t(f"page.{page.name}", lang),
+            icon=page.icon,
+            url_path=page.url_path,
+            default=page.default,
+        )
+        for page in PAGES
+    ]
