@@ -408,8 +408,6 @@ TEXTS: dict[str, dict[str, str]] = {
     # ----------------------------------------------------------------- downloads
     "download.csv": {"vi": "Tải về CSV", "en": "Download CSV"},
     "download.excel": {"vi": "Tải về Excel", "en": "Download Excel"},
-    "download.pptx": {"vi": "Tải về PowerPoint", "en": "Download PowerPoint"},
-    "download.pdf": {"vi": "Tải về PDF", "en": "Download PDF"},
     # ----------------------------------------------------------------- errors
     "error.metric_title": {
         "vi": "Không tính được chỉ số {metric}",

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import brief, charts, data, style, texts
+from dashboard import briefing, charts, data, style, texts
+from dashboard.briefing import figures
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -134,8 +135,8 @@ def _chart(slide: DeckSlide, lang: Lang, height: int) -> None:
     chart = slide.chart
     assert chart is not None
     with st.container(key="pc-chart-title"):
-        st.text(brief.chart_title(chart, lang))
-    figure = brief.chart_figure(chart, lang)
+        st.text(figures.chart_title(chart, lang))
+    figure = figures.chart_figure(chart, lang)
     if figure is None:
         reason = pick(chart.error, lang) or fmt.no_data(lang)
         with st.container(key="pc-chart-note"):
@@ -310,12 +311,12 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
             help=t("present.speaker_view_help", lang),
             icon=":material/speaker_notes:",
         )
-        for kind, key in (("pptx", "download.pptx"), ("pdf", "download.pdf")):
+        for kind, form in briefing.FORMATS.items():
             st.download_button(
-                t(key, lang),
-                data=lambda kind=kind: brief.build(deck, lang, kind),
-                file_name=brief.file_name(deck, lang, kind),  # type: ignore[arg-type]
-                mime=brief.MIME[kind],
+                pick(form.label, lang),
+                data=lambda kind=kind: briefing.build(deck, lang, kind),
+                file_name=briefing.file_name(deck, lang, kind),
+                mime=form.mime,
                 key=f"pc-download-{kind}",
                 on_click="ignore",
                 icon=":material/download:",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import brief, texts
+from dashboard import texts
+from dashboard.briefing import figures
 from metrics.deck import Deck, compute_deck
 from metrics.store import Store
 from metrics.workspace import open_workspace
@@ -70,7 +71,7 @@ def test_each_slide_of_the_demo_deck_renders_its_figures(deck: Deck, number: int
         assert lines.title in shown and lines.value in shown and lines.status in shown
     for line in slide.bullet_lines("vi"):
         assert f"• {line}" in shown
-    drawable = slide.chart is not None and brief.chart_figure(slide.chart, "vi") is not None
+    drawable = slide.chart is not None and figures.chart_figure(slide.chart, "vi") is not None
     assert len(at.get("plotly_chart")) == (1 if drawable else 0)
     if slide.chart is not None and not drawable:  # a failed source says why in the chart's place
         assert text_of(at, "pc-chart-note").startswith("Không vẽ được biểu đồ")

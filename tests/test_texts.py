@@ -15,7 +15,8 @@ import io
 import pytest
 from pptx import Presentation
 
-from dashboard import brief, components, texts
+from dashboard import components, texts
+from dashboard.briefing import powerpoint
 from metrics.deck import Card, Deck, compute_deck
 from metrics.workspace import Workspace, open_workspace
 from sources.problems import Location
@@ -44,7 +45,7 @@ def _page_words(card: Card, lang: str) -> str:
 
 
 def _slide_texts(deck: Deck, lang: str) -> list[str]:
-    prs = Presentation(io.BytesIO(brief.build_pptx(deck, lang, images={})))  # type: ignore[arg-type]
+    prs = Presentation(io.BytesIO(powerpoint.build_pptx(deck, lang, images={})))  # type: ignore[arg-type]
     return [
         "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
         for slide in prs.slides

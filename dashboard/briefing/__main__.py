@@ -1,0 +1,71 @@
+"""``python -m dashboard.briefing``: write a board's briefing; the file type follows ``--out``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard.briefing import FORMATS, build
+from dashboard.i18n import t
+from metrics.deck import compute_deck
+from metrics.workspace import open_workspace
+from sources.problems import Lang, ProjectError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write a board's briefing; the file type follows the extension of ``--out``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.brief",
+        description="Write a board's deck as a briefing file: "
+        + ", ".join(f".{name}" for name in FORMATS)
+        + ".",
+    )
+    parser.add_argument("--board", required=True, help="the board's id (config/boards/*.yaml)")
+    parser.add_argument(
+        "--as-of",
+        type=dt.date.fromisoformat,
+        help="compute the figures as of this date (YYYY-MM-DD) instead of the board's own",
+    )
+    parser.add_argument("--lang", choices=("vi", "en"), help="language (default: the settings')")
+    parser.add_argument("--config", help="configuration folder (default: KPI_CONFIG or config/)")
+    parser.add_argument(
+        "--out", required=True, type=Path, help="the file to write; its suffix names the format"
+    )
+    args = parser.parse_args(argv)
+
+    kind = args.out.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        parser.error("--out must end in " + " or ".join(f".{name}" for name in FORMATS))
+    try:
+        workspace = open_workspace(args.config, generate_demo=True)
+    except ProjectError as exc:
+        print(exc.render("en"), file=sys.stderr)
+        return 2
+    config = workspace.config
+    lang: Lang = args.lang or config.settings.language
+    board = config.boards.get(args.board)
+    if board is None:
+        known = ", ".join(sorted(config.boards)) or "-"
+        print(t("present.unknown_board", lang, board=args.board) + f" ({known})", file=sys.stderr)
+        return 2
+    for problem in config.problems:
+        if problem.subject_kind == "board" and problem.subject_id == board.id:
+            print(problem.render(lang), file=sys.stderr)
+    deck = compute_deck(
+        config, workspace.catalog, board, as_of_default=workspace.default_as_of(), as_of=args.as_of
+    )
+    data = build(deck, lang, kind)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = args.out.with_name(f".{args.out.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, args.out)
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
