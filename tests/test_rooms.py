@@ -98,3 +98,14 @@ def test_one_list_of_pages() -> None:
         if re.search(r"""["']dashboard/page_\w+\.py""", line)
     ]
     assert named == [], "name the page, not its file: " + ", ".join(named)
+
+
+def test_no_module_is_over_a_thousand_lines() -> None:
+    """A module that long does several jobs; split it where its sections already are."""
+    long = [
+        f"{path.relative_to(REPO)}: {n} lines"
+        for folder in ("sources", "metrics", "dashboard")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 1000
+    ]
+    assert long == []
