@@ -587,7 +587,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
         st.code(spec.where, language="python", wrap_lines=True)
     cfg = data.config()
     source = cfg.sources.get(spec.source or "")
-    refs = views.derived_from(metric_id)
+    refs = data.config().inputs(metric_id)
     loc = spec.loc
     rows = [
         (t("metric.source", lang), f"{source.title.get(lang)} ({source.id})" if source else ""),

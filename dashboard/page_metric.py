@@ -61,7 +61,7 @@ with left:
         st.html(ui.card_html(card, c.lang))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
     ui.source_freshness(
-        [by_source[s] for s in views.metric_sources(metric_id) if s in by_source], c.lang
+        [by_source[s] for s in data.config().sources_of([metric_id]) if s in by_source], c.lang
     )
 with right:
     series = trend_res.values.filter(pl.col("metric") == metric_id)

@@ -45,42 +45,13 @@ _SEVERITY = {
 # --------------------------------------------------------------------------- sources
 
 
-def metric_sources(metric_id: str) -> list[str]:
-    """The sources a metric reads, through the metrics it is derived from."""
-    cfg = config()
-    seen: set[str] = set()
-    found: list[str] = []
-
-    def visit(mid: str) -> None:
-        if mid in seen:
-            return
-        seen.add(mid)
-        metric = cfg.metrics.get(mid)
-        if metric is None:
-            return
-        if metric.source:
-            if metric.source not in found:
-                found.append(metric.source)
-            return
-        compiled = cfg.compiled.get(mid)
-        for ref in sorted(compiled.value.metrics) if compiled else ():
-            visit(ref)
-
-    visit(metric_id)
-    return found
-
-
-def derived_from(metric_id: str) -> list[str]:
-    """The metrics a derived metric is built from (empty for a metric read from a source)."""
-    compiled = config().compiled.get(metric_id)
-    return sorted(compiled.value.metrics) if compiled else []
-
-
 def freshness(
     metric_id: str, as_of: dt.date, by_source: dict[str, SourceHealth]
 ) -> Freshness | None:
     """How fresh the data behind a metric is, as of the dashboard's date."""
-    return worst_of([by_source[s] for s in metric_sources(metric_id) if s in by_source], as_of)
+    return worst_of(
+        [by_source[s] for s in config().sources_of([metric_id]) if s in by_source], as_of
+    )
 
 
 # --------------------------------------------------------------------------- names
@@ -158,7 +129,7 @@ def dimension_labels(
     m = cfg.metrics.get(metric_id)
     column = m.dimensions.get(dimension) if m else None
     names: dict[str, tuple[str, str | None]] = {}
-    sources = metric_sources(metric_id)
+    sources = config().sources_of([metric_id])
     if column and sources:
         try:
             names = name_columns(sources[0], column)
@@ -188,7 +159,9 @@ def is_unit_dimension(metric_id: str, dimension: str) -> bool:
     if column is None:
         return False
     return any(
-        column in cfg.sources[s].unit_columns for s in metric_sources(metric_id) if s in cfg.sources
+        column in cfg.sources[s].unit_columns
+        for s in config().sources_of([metric_id])
+        if s in cfg.sources
     )
 
 

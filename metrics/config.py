@@ -7,6 +7,7 @@ a ``Config`` without importing the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +72,40 @@ class Config:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
 
+    # -- lineage: a metric's inputs and sources, asked here by every caller -------------------
+
+    def inputs(self, metric_id: str) -> list[str]:
+        """The metrics a derived metric is built from, by id (empty for one read from a source)."""
+        compiled = self.compiled.get(metric_id)
+        return sorted(compiled.value.metrics - {metric_id}) if compiled else []
+
+    def closure(self, metric_ids: Iterable[str]) -> list[str]:
+        """``metric_ids`` and every metric they are built from, each after its inputs."""
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(mid: str) -> None:
+            if mid in seen:
+                return
+            seen.add(mid)
+            for ref in self.inputs(mid):
+                visit(ref)
+            order.append(mid)
+
+        for mid in metric_ids:
+            visit(mid)
+        return order
+
+    def sources_of(self, metric_ids: Iterable[str]) -> list[str]:
+        """The sources the metrics read, through the metrics they are built from, in the
+        configuration's order."""
+        read = {
+            metric.source
+            for mid in self.closure(metric_ids)
+            if (metric := self.metrics.get(mid)) is not None and metric.source
+        }
+        return [sid for sid in self.sources if sid in read]
+
     def grain_of(self, metric_id: str) -> Grain | None:
         """The grain a metric's data comes at, when it is coarser than any page's: its
         ``grain``, else its source's cadence (quarterly, yearly), else, for a derived metric,
@@ -83,12 +118,7 @@ class Config:
         if metric.source is not None:
             source = self.sources.get(metric.source)
             return _CADENCE_GRAIN.get(source.freshness.cadence) if source else None
-        compiled = self.compiled.get(metric_id)
-        grains = [
-            self.grain_of(ref)
-            for ref in (compiled.value.metrics if compiled else ())
-            if ref != metric_id
-        ]
+        grains = [self.grain_of(ref) for ref in self.inputs(metric_id)]
         known = [g for g in grains if g is not None]
         return max(known, key=GRAINS.index) if known else None
 
@@ -110,9 +140,8 @@ class Config:
             if source is None or column is None or column not in source.unit_columns:
                 return None
             return metric.unit_kinds or source.unit_kinds.get(column, ())
-        compiled = self.compiled.get(metric_id)
-        for ref in sorted(compiled.value.metrics) if compiled else ():
-            kinds = self.unit_kinds(ref, dimension) if ref != metric_id else None
+        for ref in self.inputs(metric_id):
+            kinds = self.unit_kinds(ref, dimension)
             if kinds is not None:
                 return metric.unit_kinds or kinds
         return None

@@ -422,25 +422,6 @@ def _chart(
     )
 
 
-def _deck_sources(config: Config, metric_ids: Iterable[str]) -> list[str]:
-    """The sources behind the metrics, following derived metrics to the ones they are built from."""
-    seen: set[str] = set()
-    found: set[str] = set()
-    stack = list(metric_ids)
-    while stack:
-        mid = stack.pop()
-        if mid in seen:
-            continue
-        seen.add(mid)
-        metric = config.metrics.get(mid)
-        if metric is not None and metric.source:
-            found.add(metric.source)
-        compiled = config.compiled.get(mid)
-        if compiled is not None:
-            stack.extend(compiled.value.metrics)
-    return [sid for sid in config.sources if sid in found]
-
-
 def _freshness(
     config: Config, catalog: DeckCatalog, source_ids: Sequence[str], day: dt.date
 ) -> list[SourceFreshness]:
@@ -514,7 +495,7 @@ def compute_deck(
 
     used = [mid for ids in per_slide for mid in ids]
     used += [slide.chart.metric for slide in board.slides if slide.chart]
-    sources = _freshness(config, catalog, _deck_sources(config, used), day)
+    sources = _freshness(config, catalog, config.sources_of(used), day)
     return Deck(
         board_id=board.id,
         title=text_of(board.title),

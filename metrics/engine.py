@@ -262,24 +262,6 @@ class _Run:
                     break
         return [m for m in needed if m not in self.skipped]
 
-    def closure(self, ids: list[str]) -> list[str]:
-        """``ids`` plus every metric they are derived from, dependencies first."""
-        order: list[str] = []
-        seen: set[str] = set()
-
-        def visit(mid: str) -> None:
-            if mid in seen:
-                return
-            seen.add(mid)
-            item = self.config.compiled.get(mid)
-            for ref in sorted(item.value.metrics) if item else ():
-                visit(ref)
-            order.append(mid)
-
-        for mid in ids:
-            visit(mid)
-        return order
-
     # -- base metrics ---------------------------------------------------------------------------
 
     def batches(self, ids: list[str]) -> list[_Batch]:
@@ -659,7 +641,7 @@ def _same_days_values(
         return None
     sub = _Run(config, catalog, replace(request, as_of=window.end, periods=1, metrics=flow))
     wanted = sub.wanted()
-    closure = sub.closure(wanted)
+    closure = sub.config.closure(wanted)
     sub.compute_base(sub.batches(closure))
     values = sub.derive(sub.complete_units(sub.base_values(), closure), closure)
     return values.filter(pl.col("metric").is_in(wanted) & (pl.col(PERIOD_START) == window.start))
@@ -741,7 +723,7 @@ def _compute_at(config: Config, catalog: FrameSource, request: Request) -> Resul
     """``compute`` with every metric at the request's grain."""
     run = _Run(config, catalog, request)
     wanted = run.wanted()
-    ids = run.closure(wanted)
+    ids = run.config.closure(wanted)
     run.compute_base(run.batches(ids))
     values = run.derive(run.complete_units(run.base_values(), ids), ids)
     window = same_days_before(run.periods[-1], request.grain)
