@@ -32,7 +32,7 @@ def _offences(path: Path) -> list[str]:
             found.append(f"{path.relative_to(REPO)}:{node.lineno}: opens the store")
         elif (
             isinstance(node, ast.ImportFrom)
-            and node.module == "metrics.store"
+            and (node.module or "").startswith("metrics.store")
             and any(a.name in ("Store", "default_url") for a in node.names)
         ):
             found.append(f"{path.relative_to(REPO)}:{node.lineno}: imports the store")

@@ -214,7 +214,8 @@ def test_the_store_module_survives_being_imported_again(tmp_path) -> None:
 import importlib, sys, warnings
 warnings.simplefilter("ignore")
 import metrics.store
-del sys.modules["metrics.store"]
+for name in [m for m in sys.modules if m.startswith("metrics.store")]:
+    del sys.modules[name]
 store = importlib.import_module("metrics.store").Store("sqlite:///{tmp_path / "s.sqlite"}")
 print(len(store.list_snapshots()))
 """
