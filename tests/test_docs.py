@@ -51,3 +51,25 @@ def test_schema_copy_is_fresh():
     assert stored == metric_file_schema(), (
         "docs/metrics.schema.json is stale: run `python -m metrics schema > docs/metrics.schema.json`"
     )
+
+
+def test_the_architecture_names_only_what_exists() -> None:
+    """Every file, test and room the architecture page points a newcomer to is there."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for path, test in re.findall(
+        r"`((?:tests|dashboard|metrics|sources)/[\w/<>.]+?\.py)(?:::(\w+))?`", text
+    ):
+        if "<" in path:
+            continue
+        file = REPO / path
+        if not file.exists():
+            missing.append(path)
+        elif test and f"def {test}(" not in file.read_text(encoding="utf-8"):
+            missing.append(f"{path}::{test}")
+    rooms = re.findall(r"^\| `((?:sources|metrics|dashboard)\.\w+)`", text, re.M)
+    for room in rooms:
+        base = REPO.joinpath(*room.split("."))
+        if not (base.with_suffix(".py").exists() or (base / "__init__.py").exists()):
+            missing.append(room)
+    assert len(rooms) > 20 and missing == []
