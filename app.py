@@ -9,6 +9,7 @@ link reopens the same view) and hands over to the chosen page, from the one list
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -18,9 +19,11 @@ from dashboard.i18n import t
 from metrics.spec import GRAINS
 from sources.problems import ProjectError
 
+ICON = Path(__file__).parent / "dashboard" / "assets" / "icon.png"
+
 st.set_page_config(
     page_title="Nghị quyết 57 · Hà Nội",
-    page_icon=":material/insights:",
+    page_icon=str(ICON),  # served by the app: a Material icon name would be fetched from Google
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -231,3 +231,21 @@ def test_clicking_a_scorecard_cell_opens_that_unit(page: Page, server: str) -> N
     page.wait_for_function("location.search.includes('unit=')", timeout=15_000)
     settle(page)
     assert_clean(page, "Ban Quản lý các khu công nghệ cao và khu công nghiệp")
+
+
+def test_no_page_asks_another_host(page: Page, server: str) -> None:
+    """On a city intranet without internet every page still works, and no outside host learns
+    who is looking: every request of every page (fonts, icons, the favicon) goes to the app."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    board = "board=conference-2025-11-14"
+    paths = [path for _, path, _ in PAGES] + [f"/present?{board}", f"/present?{board}&view=notes"]
+    for path in paths:
+        visit(page, server, path)
+        page.wait_for_timeout(1_500)  # late requests: fonts, icons, chart images
+    local = {urlparse(server).hostname, "localhost", "127.0.0.1"}
+    outside = sorted({url for url in asked if urlparse(url).hostname not in local})
+    assert outside == []
+    icon = page.locator("link[rel*=icon]").first.get_attribute("href") or ""
+    assert urlparse(icon).hostname in (None, *local)  # the favicon is the app's own
+    assert len(asked) > len(paths)
