@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, pages
+from dashboard import data, pages, params
 from dashboard.components import AS_OF, GRAIN, LANG, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
@@ -37,12 +37,10 @@ except ProjectError as exc:  # no usable settings: say what is wrong and where, 
 settings = workspace.config.settings
 default_as_of = workspace.default_as_of()
 
-first_day, last_day = dt.date(2020, 1, 1), max(default_as_of, dt.date.today())
-
 
 def _day(text: str) -> dt.date:
-    day = dt.date.fromisoformat(text)
-    if not first_day <= day <= last_day:
+    day = params.day(text, default_as_of)
+    if day is None:
         raise ValueError(text)
     return day
 
@@ -64,8 +62,8 @@ with st.sidebar:
         default=default_as_of,
         to_text=dt.date.isoformat,
         from_text=_day,
-        min_value=first_day,
-        max_value=last_day,
+        min_value=params.FIRST_DAY,
+        max_value=params.last_day(default_as_of),
         format="DD/MM/YYYY",
         help=t("control.as_of_help", lang),
     )

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import briefing, charts, data, style, texts
+from dashboard import briefing, charts, data, params, style, texts
 from dashboard.briefing import figures
 from dashboard.i18n import t
 from metrics import fmt
@@ -68,18 +68,13 @@ def _as_of_default(workspace: Workspace) -> dt.date:
     value = st.session_state.get(AS_OF) or st.query_params.get(AS_OF)
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return workspace.default_as_of()
+    default = workspace.default_as_of()
+    return params.day(value, default) or default
 
 
 def _slide_index(total: int) -> int:
     """The 0-based slide from ``?slide=`` (1-based), kept within the deck."""
-    try:
-        number = int(st.query_params.get(SLIDE, "1"))
-    except ValueError:
-        number = 1
+    number = params.whole(st.query_params.get(SLIDE), low=-params.MAX_ID) or 1
     return min(max(number, 1), total) - 1
 
 
@@ -426,11 +421,10 @@ def _snapshot_id(lang: Lang) -> int | None:
     raw = st.query_params.get(SNAPSHOT)
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        st.error(_plain(t("snapshot.invalid_id", lang, value=raw)))
-        return None
+    number = params.whole(raw)
+    if number is None:
+        st.error(_plain(t("snapshot.invalid_id", lang, value=raw[:40])))
+    return number
 
 
 def render() -> None:

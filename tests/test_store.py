@@ -143,6 +143,9 @@ def test_reading_a_missing_snapshot_names_it(store: Store) -> None:
         store.read(424242)
     assert "424242" in caught.value.render("en")
     assert "không có bản chốt số liệu số 424242" in caught.value.render("vi")
+    for past_any_id in (0, -1, 2**63, 10**23):  # not a database error: no such snapshot
+        with pytest.raises(StoreError, match="no published snapshot"):
+            store.read(past_any_id)
 
 
 def test_sqlite_writes_begin_immediate(tmp_path) -> None:

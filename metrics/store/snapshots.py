@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from metrics.config import Config
 
 ROLES = ("card", "chart")
+_MAX_ID = 2**63 - 1  # the largest integer id a database column holds
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,8 @@ class Store(Database):
 
     def read(self, snapshot_id: int) -> Snapshot:
         """One snapshot with its layout and every figure, in the order they were published."""
+        if not 0 < snapshot_id <= _MAX_ID:  # no such row, and past what the database can hold
+            raise StoreError(Problem("store.not_found", {"id": snapshot_id}))
         with self.session() as session:
             row = session.get(KpiSnapshot, snapshot_id)
             if row is None:
