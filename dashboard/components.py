@@ -89,6 +89,10 @@ def url_control(
 
     raw = st.query_params.get(param)
     value = parse(raw) if raw is not None else _INVALID
+    if raw is not None and value is _INVALID:  # a link someone edited, or one gone stale
+        lang = st.session_state.get(LANG) if st.session_state.get(LANG) in ("vi", "en") else "vi"
+        shown = texts.markdown_literal(raw[:40] + ("…" if len(raw) > 40 else ""))
+        st.warning(t("control.ignored", lang, value=shown, param=param), icon=":material/link_off:")
     if value is _INVALID:
         # A widget's own state is dropped on a page that does not draw it; the kept copy is not,
         # so the Tasks filters are still there after a visit to the Overview.

@@ -51,6 +51,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "control.breakdown": {"vi": "Phân tích theo", "en": "Break down by"},
     "control.show": {"vi": "Hiển thị", "en": "Show"},
     "control.all": {"vi": "Tất cả", "en": "All"},
+    "control.ignored": {
+        "vi": "Đường dẫn ghi “{value}” cho “{param}”, giá trị này không dùng được; "
+        "đang hiển thị giá trị mặc định.",
+        "en": "The link says “{value}” for “{param}”, which cannot be used; "
+        "showing the default instead.",
+    },
     # ----------------------------------------------------------------- languages
     "lang.vi": {"vi": "Tiếng Việt", "en": "Tiếng Việt"},
     "lang.en": {"vi": "English", "en": "English"},
@@ -176,10 +182,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "metric.file": {"vi": "Tệp cấu hình", "en": "File"},
     "metric.file_line": {"vi": "{file}, dòng {line}", "en": "{file}, line {line}"},
     "metric.freshness": {"vi": "Độ cập nhật của dữ liệu", "en": "Data freshness"},
-    "metric.unknown": {
-        "vi": "Không có chỉ số “{metric}”; đang hiển thị chỉ số khác.",
-        "en": "There is no metric “{metric}”; showing another metric instead.",
-    },
     "metric.no_breakdown": {
         "vi": "Chỉ số này không có chiều phân tích",
         "en": "This metric has no breakdown",

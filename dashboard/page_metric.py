@@ -22,9 +22,6 @@ c = ui.ctx()
 entries = views.catalogue()
 titles = {e.id: e.title(c.lang) for e in entries}
 entries_by_id = {e.id: e for e in entries}
-asked = st.query_params.get("metric")
-if asked is not None and asked not in titles:  # a pasted link naming a metric that is not there
-    st.warning(t("metric.unknown", c.lang, metric=asked))
 pick, span = st.columns([3, 1], vertical_alignment="bottom")
 metric_id = ui.url_control(
     pick.selectbox,

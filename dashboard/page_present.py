@@ -18,7 +18,6 @@ and the hidden Streamlit chrome come from one style sheet targeting keyed contai
 from __future__ import annotations
 
 import datetime as dt
-import re
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -47,14 +46,6 @@ FOLLOW_EVERY = 1.0  # seconds between the speaker view's looks at the shown slid
 
 
 # --------------------------------------------------------------------------- state and data
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
-
-
-def _plain(text: str) -> str:
-    """Text from YAML, the URL or the store, made literal where Streamlit reads Markdown
-    (alerts, button labels): no links, images or formatting smuggled in."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _lang(config: Config) -> Lang:
@@ -356,7 +347,7 @@ def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
             author=author.strip() or t("snapshot.anonymous", lang),
         )
     except StoreError as exc:
-        st.error(_plain(f"{t('snapshot.failed', lang)}: {exc.render(lang)}"))
+        st.error(texts.markdown_literal(f"{t('snapshot.failed', lang)}: {exc.render(lang)}"))
         return
     key = "snapshot.created" if done.created else "snapshot.exists"
     st.success(t(key, lang, id=done.snapshot.id))
@@ -366,7 +357,7 @@ def _snapshot_list(config: Config, deck: Deck, lang: Lang) -> None:
     try:
         snapshots = data.store().list_snapshots(deck.board_id, limit=10)
     except StoreError as exc:
-        st.caption(_plain(exc.render(lang)))
+        st.caption(texts.markdown_literal(exc.render(lang)))
         return
     st.caption(t("snapshot.list", lang))
     if not snapshots:
@@ -375,7 +366,7 @@ def _snapshot_list(config: Config, deck: Deck, lang: Lang) -> None:
     for info in snapshots:
         when = fmt.datetime(info.created_at.astimezone(zone), lang)
         st.button(
-            _plain(f"{info.id} · {info.label} · {when}"),
+            texts.markdown_literal(f"{info.id} · {info.label} · {when}"),
             key=f"pc-open-{info.id}",
             on_click=_open_snapshot,
             args=(info.id,),
@@ -399,10 +390,10 @@ def _board_id(config: Config, lang: Lang) -> str | None:
         return None
     board_id = st.query_params.get(BOARD) or next(iter(config.boards))
     if board_id not in config.boards:
-        st.error(_plain(t("present.unknown_board", lang, board=board_id)))
+        st.error(texts.markdown_literal(t("present.unknown_board", lang, board=board_id)))
         for other in config.boards.values():
             st.button(
-                _plain(pick(text_of(other.title), lang)),
+                texts.markdown_literal(pick(text_of(other.title), lang)),
                 key=f"pc-board-{other.id}",
                 on_click=_choose_board,
                 args=(other.id,),
@@ -423,7 +414,7 @@ def _snapshot_id(lang: Lang) -> int | None:
         return None
     number = params.whole(raw)
     if number is None:
-        st.error(_plain(t("snapshot.invalid_id", lang, value=raw[:40])))
+        st.error(texts.markdown_literal(t("snapshot.invalid_id", lang, value=raw[:40])))
     return number
 
 
@@ -432,7 +423,7 @@ def render() -> None:
     try:
         workspace = data.workspace()
     except ProjectError as exc:
-        st.error("\n\n".join(_plain(p.render("vi")) for p in exc.problems))
+        st.error("\n\n".join(texts.markdown_literal(p.render("vi")) for p in exc.problems))
         return
     config = workspace.config
     lang = _lang(config)
@@ -444,7 +435,7 @@ def render() -> None:
         try:
             deck = data.stored_deck(snapshot_id)
         except StoreError as exc:
-            st.error(_plain(exc.render(lang)))
+            st.error(texts.markdown_literal(exc.render(lang)))
             return
         st.query_params[BOARD] = deck.board_id
         if deck.board_id in config.boards:

@@ -12,6 +12,7 @@ dates go through :mod:`metrics.fmt`, phrases through :mod:`dashboard.i18n`, icon
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -26,6 +27,15 @@ from sources.health import Freshness
 from sources.problems import Lang, Location
 
 Tone = Literal["good", "bad", "flat", ""]
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def markdown_literal(text: str) -> str:
+    """Text from YAML, the URL or the store, made literal where Streamlit reads Markdown
+    (alerts, captions, button labels): no links, images or formatting smuggled in."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 # --------------------------------------------------------------------------- statuses

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import params
+from dashboard import params, texts
 from tests.conftest import REPO
 from tests.test_app_pages import APP, TIMEOUT
 
@@ -114,3 +114,19 @@ def test_days_are_iso_dates_within_the_range() -> None:
     assert params.day("2019-12-31", default) is None  # before the first day offered
     assert params.day("9999-12-31", default) is None  # after today
     assert params.day("2025-02-30", default) is None and params.day(None, default) is None
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "value"),
+    [(None, "grain", "decade"), (None, "as_of", "2019-01-01"), ("metric", "metric", "**x**"),
+     ("units", "kind", "<b>x</b>"), ("tasks", "status", "javascript:alert(1)")],
+)  # fmt: skip
+def test_an_ignored_value_is_named_as_text(page: str | None, name: str, value: str) -> None:
+    """The notice quotes what the link said, escaped so that it stays text (no bold, no tags,
+    no link), and says the default is shown; the page goes on with it."""
+    at = _run(APP, {name: value, "lang": "en"}, page)
+    assert not at.exception
+    notices = [w.value for w in at.warning if "cannot be used" in w.value]
+    assert len(notices) == 1 and f"“{name}”" in notices[0]
+    assert value not in notices[0] or value.isalnum()  # markup arrives escaped
+    assert texts.markdown_literal(value) in notices[0]
