@@ -14,7 +14,9 @@ import base64
 import datetime as dt
 import html
 import io
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,8 @@ from metrics.deck import Card
 from metrics.spec import Metric
 from sources.health import Freshness, SourceHealth
 from sources.problems import Lang, Problem
+
+log = logging.getLogger(__name__)
 
 #: Query parameter names of the shared controls drawn by ``app.py``.
 LANG, AS_OF, GRAIN = "lang", "as_of", "grain"
@@ -323,6 +327,20 @@ def error_card_html(card: Card, lang: Lang) -> str:
     )
 
 
+@contextmanager
+def guard(what: str, lang: Lang) -> Iterator[None]:
+    """One part of a page (a card, a chart, a slide's figure) in its own guard: when it fails,
+    a short error in its place says what could not be shown (in words: no trace, no path) and
+    the rest of the page is drawn. Streamlit's own rerun and stop are not ``Exception``s and
+    pass through."""
+    try:
+        yield
+    except Exception:
+        log.exception("could not show %s", what)
+        text = t("error.part", lang, what=texts.markdown_literal(what))
+        st.error(text, icon=":material/error:")
+
+
 def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
     """What went wrong reading data, one line per problem with its place; the page goes on."""
     st.error("\n\n".join(f"`{p.render(lang)}`" for p in problems), icon=":material/error:")
@@ -334,8 +352,9 @@ def metric_card(card: Card, lang: Lang) -> None:
         with st.container(border=True, key=f"error_{card.metric}"):
             st.html(error_card_html(card, lang))
         return
-    with st.container(border=True, key=f"card_{card.metric}"):
-        page_link("metric", texts.card_text(card, lang).title, metric=card.metric)
+    title = texts.card_text(card, lang).title
+    with st.container(border=True, key=f"card_{card.metric}"), guard(title, lang):
+        page_link("metric", title, metric=card.metric)
         st.html(card_html(card, lang))
 
 

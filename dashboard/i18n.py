@@ -419,6 +419,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Phần này tạm thời không hiển thị được",
         "en": "This part cannot be shown for now",
     },
+    "error.part": {
+        "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",
+        "en": "“{what}” cannot be shown; the rest of the page is not affected.",
+    },
     "error.location": {"vi": "Vị trí: {location}", "en": "Location: {location}"},
     # ----------------------------------------------------------------- common words
     "common.no_data": {"vi": "Chưa có số liệu", "en": "No data"},

@@ -29,8 +29,9 @@ st.dataframe(sources, hide_index=True, width="stretch")
 st.subheader(t("data.sources_freshness", c.lang), anchor=False)
 freshness = views.freshness_frame(by_source, c.lang)
 if views.any_late(freshness):
-    fig = charts.freshness_bars(freshness, c.lang)
-    st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
+    with ui.guard(t("data.sources_freshness", c.lang), c.lang):
+        fig = charts.freshness_bars(freshness, c.lang)
+        st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
 else:  # an empty chart would say nothing: say it in words
     st.success(t("data.none_late", c.lang), icon=":material/check_circle:")
 

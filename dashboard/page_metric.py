@@ -70,10 +70,11 @@ with right:
     own_grain = str(series["grain"][0]) if not series.is_empty() else c.grain
     if spec is not None and not series.is_empty():
         st.markdown(f"**{t('metric.trend', c.lang)}**")
-        fig = charts.trend(
-            series, fmt=spec.format, lang=c.lang, grain=own_grain, height=320, max_ticks=7
-        )
-        st.plotly_chart(fig, theme=None, key="trend", config={"displaylogo": False})
+        with ui.guard(t("metric.trend", c.lang), c.lang):
+            fig = charts.trend(
+                series, fmt=spec.format, lang=c.lang, grain=own_grain, height=320, max_ticks=7
+            )
+            st.plotly_chart(fig, theme=None, key="trend", config={"displaylogo": False})
 
 breakdown = None
 if spec is not None and spec.dimensions:

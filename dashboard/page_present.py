@@ -25,6 +25,7 @@ import streamlit as st
 
 from dashboard import briefing, charts, data, params, style, texts
 from dashboard.briefing import figures
+from dashboard.components import guard
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -178,17 +179,19 @@ def _slide(deck: Deck, slide: DeckSlide, lang: Lang, now: Deck | None) -> None:
                 for offset, card in enumerate(cards[start : start + per_row]):
                     with columns[offset]:
                         current = now.card(card.metric, slide.unit) if now is not None else None
-                        _card(card, start + offset, lang, current, now is not None)
+                        with guard(pick(card.title, lang), lang):
+                            _card(card, start + offset, lang, current, now is not None)
 
     if slide.chart is not None and bullets:
         left, right = st.columns([2, 1], gap="large")
-        with left:
+        with left, guard(figures.chart_title(slide.chart, lang), lang):
             _chart(slide, lang, _chart_height(dense, now is not None))
         with right, st.container(key="pc-bullets"):
             for line in bullets:
                 st.text(f"• {line}")
     elif slide.chart is not None:
-        _chart(slide, lang, _chart_height(dense, now is not None))
+        with guard(figures.chart_title(slide.chart, lang), lang):
+            _chart(slide, lang, _chart_height(dense, now is not None))
     elif bullets:
         with st.container(key="pc-bullets"):
             for line in bullets:
