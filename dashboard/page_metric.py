@@ -113,37 +113,43 @@ if spec is not None and spec.dimensions:
     if breakdown.is_empty():
         st.caption(fmtlib.no_data(c.lang))
     else:
-        top = DEFAULT_N if mode in ("top_bottom", "top") else None
-        bottom = DEFAULT_N if mode in ("top_bottom", "bottom") else None
-        fig = charts.breakdown(
-            breakdown,
-            dim_label_col="label",
-            key_col="key",
-            fmt=spec.format,
-            lang=c.lang,
-            top=top,
-            bottom=bottom,
-            direction=spec.direction or "up",
-        )
-        shown = len(fig.data[0].y)
-        st.caption(t("metric.ranked_by", c.lang, shown=shown, total=breakdown.height))
-        drill = views.is_unit_dimension(metric_id, dim)
-        event = st.plotly_chart(
-            fig,
-            theme=None,
-            key="breakdown",
-            on_select="rerun" if drill else "ignore",
-            selection_mode="points",
-            config={"displaylogo": False},
-        )
-        if drill:
-            st.caption(t("metric.click_to_drill", c.lang))
-            points = event.selection.points if event else []
-            if points:
-                unit = (
-                    points[0].get("customdata") or fig.data[0].customdata[points[0]["point_index"]]
-                )
-                st.switch_page(pages.file_of("units"), query_params=ui.link_params(unit=str(unit)))
+        with ui.guard(
+            t("metric.breakdown", c.lang, dimension=views.dimension_title(dim, c.lang)), c.lang
+        ):
+            top = DEFAULT_N if mode in ("top_bottom", "top") else None
+            bottom = DEFAULT_N if mode in ("top_bottom", "bottom") else None
+            fig = charts.breakdown(
+                breakdown,
+                dim_label_col="label",
+                key_col="key",
+                fmt=spec.format,
+                lang=c.lang,
+                top=top,
+                bottom=bottom,
+                direction=spec.direction or "up",
+            )
+            shown = len(fig.data[0].y)
+            st.caption(t("metric.ranked_by", c.lang, shown=shown, total=breakdown.height))
+            drill = views.is_unit_dimension(metric_id, dim)
+            event = st.plotly_chart(
+                fig,
+                theme=None,
+                key="breakdown",
+                on_select="rerun" if drill else "ignore",
+                selection_mode="points",
+                config={"displaylogo": False},
+            )
+            if drill:
+                st.caption(t("metric.click_to_drill", c.lang))
+                points = event.selection.points if event else []
+                if points:
+                    unit = (
+                        points[0].get("customdata")
+                        or fig.data[0].customdata[points[0]["point_index"]]
+                    )
+                    st.switch_page(
+                        pages.file_of("units"), query_params=ui.link_params(unit=str(unit))
+                    )
 elif spec is not None:
     st.caption(t("metric.no_breakdown", c.lang))
 

@@ -90,25 +90,26 @@ if unit is None:
     if board.is_empty():
         st.info(t("units.no_metrics", c.lang))
     else:
-        board = views.sort_scorecard(board, sort)
-        st.caption(t("units.scorecard_help", c.lang))
-        fig = charts.scorecard_heatmap(
-            board,
-            row_label_col="unit_label",
-            col_label_col="metric_label",
-            row_key_col="unit",
-            lang=c.lang,
-            slant=-35,
-        )
-        charts.clickable_cells(fig)
-        st.plotly_chart(
-            fig,
-            theme=None,
-            key="scorecard",
-            on_select=_open_selected,
-            selection_mode="points",
-            config={"displaylogo": False},
-        )
+        with ui.guard(t("units.scorecard", c.lang), c.lang):
+            board = views.sort_scorecard(board, sort)
+            st.caption(t("units.scorecard_help", c.lang))
+            fig = charts.scorecard_heatmap(
+                board,
+                row_label_col="unit_label",
+                col_label_col="metric_label",
+                row_key_col="unit",
+                lang=c.lang,
+                slant=-35,
+            )
+            charts.clickable_cells(fig)
+            st.plotly_chart(
+                fig,
+                theme=None,
+                key="scorecard",
+                on_select=_open_selected,
+                selection_mode="points",
+                config={"displaylogo": False},
+            )
 else:
     kind_word = t(f"units.kind.{cfg.units[unit].kind}", c.lang)
     with title:

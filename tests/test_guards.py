@@ -86,3 +86,24 @@ def test_a_slide_card_or_chart_that_raises_leaves_the_slide(
     assert sum("không hiển thị được" in e.lower() for e in errors) == 2  # the card and the chart
     assert at.get_by_key("pc-title") and re.search(r"\d", " ".join(e.value for e in at.text))
     _no_trace(errors)
+
+
+@pytest.mark.parametrize(
+    ("page", "chart", "params", "words"),
+    [
+        ("metric", "breakdown", {"metric": "online_filing_rate"}, "Breakdown by"),
+        ("units", "scorecard_heatmap", {}, "Unit scorecard"),
+    ],
+)
+def test_a_breakdown_or_scorecard_that_raises_leaves_the_page(
+    monkeypatch: pytest.MonkeyPatch, page: str, chart: str, params: dict[str, str], words: str
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(charts, chart, broken)
+    at = run(page, lang="en", **params)
+    errors = _errors(at)
+    assert any(words in e and "cannot be shown" in e for e in errors), errors
+    assert not at.exception and len(at.selectbox) >= 2  # the page's controls are drawn
+    _no_trace(errors)
