@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-MAX_ID = 2**63 - 1  # the largest id a database integer column holds
+from metrics.store import MAX_ID
+
 FIRST_DAY = dt.date(2020, 1, 1)  # the earliest as-of date the dashboard offers
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+CONFERENCE = "conference-2025-11-14"  # the demo's board for the conference of 14/11/2025
 
 
 def needs_server(name: str, reason: str) -> None:
@@ -31,3 +32,22 @@ def data_roots_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         os.environ.pop("KPI_DATA_ROOTS", None)
     else:
         os.environ["KPI_DATA_ROOTS"] = before
+
+
+@pytest.fixture(scope="module")
+def workspace():  # -> metrics.workspace.Workspace (imported late: conftest loads first)
+    """The repository's configuration with the demo data, as the entry points open it."""
+    from metrics.workspace import open_workspace
+
+    return open_workspace(REPO / "config", generate_demo=True)
+
+
+@pytest.fixture(scope="module")
+def deck(workspace):  # -> metrics.deck.Deck
+    """The demo conference's deck, as the presenter and the briefings show it."""
+    from metrics.deck import compute_deck
+
+    board = workspace.config.boards[CONFERENCE]
+    return compute_deck(
+        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
+    )

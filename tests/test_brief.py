@@ -18,9 +18,9 @@ from pypdf import PdfReader
 import dashboard.briefing.__main__ as cli
 from dashboard import briefing, texts
 from metrics import fmt
-from metrics.deck import ChartData, Deck, compute_deck
+from metrics.deck import ChartData, Deck
 from metrics.engine import Request, compute
-from metrics.workspace import Workspace, open_workspace
+from metrics.workspace import Workspace
 from tests.conftest import REPO
 
 BOARD = "conference-2025-11-14"
@@ -32,19 +32,6 @@ def chromium() -> str | None:
         os.environ.get("BROWSER_PATH")
         or shutil.which("chromium")
         or shutil.which("chromium-browser")
-    )
-
-
-@pytest.fixture(scope="module")
-def workspace() -> Workspace:
-    return open_workspace(REPO / "config", generate_demo=True)
-
-
-@pytest.fixture(scope="module")
-def deck(workspace: Workspace) -> Deck:
-    board = workspace.config.boards[BOARD]
-    return compute_deck(
-        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
     )
 
 

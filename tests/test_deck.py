@@ -109,41 +109,28 @@ def test_a_bad_chart_spec_is_an_error_with_file_and_line(tmp_path, monkeypatch, 
 # --------------------------------------------------------------------------- the demo deck
 
 
-@pytest.fixture(scope="module")
-def workspace() -> Workspace:
-    return open_workspace(REPO / "config", generate_demo=True)
-
-
-@pytest.fixture(scope="module")
-def conference(workspace: Workspace) -> Deck:
-    board = workspace.config.boards[CONFERENCE]
-    return compute_deck(
-        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
-    )
-
-
-def test_the_conference_deck_shows_the_conference_figures(conference: Deck) -> None:
-    assert conference.as_of == AS_OF
-    assert [s.title["vi"] for s in conference.slides] == [
+def test_the_conference_deck_shows_the_conference_figures(deck: Deck) -> None:
+    assert deck.as_of == AS_OF
+    assert [s.title["vi"] for s in deck.slides] == [
         "Kỷ cương thực thi",
         "Dữ liệu và hạ tầng",
         "Nguồn lực",
         "Chất lượng phục vụ",
     ]
-    assert conference.card("tasks_total").value == 569
-    assert conference.card("tasks_overdue_central").value == 12
-    assert conference.card("tasks_overdue_city").value == 18
-    assert conference.card("st_disbursement_rate").value < 0.5
-    assert conference.card("online_filing_rate").value > 0.98
-    assert all(c.error is None for _, c in conference.cards())
-    assert conference.slides[0].notes["vi"].startswith("Nêu rõ các đơn vị")
-    assert conference.slides[0].bullet_lines("en")[0] == "569 tasks in 7 groups"
+    assert deck.card("tasks_total").value == 569
+    assert deck.card("tasks_overdue_central").value == 12
+    assert deck.card("tasks_overdue_city").value == 18
+    assert deck.card("st_disbursement_rate").value < 0.5
+    assert deck.card("online_filing_rate").value > 0.98
+    assert all(c.error is None for _, c in deck.cards())
+    assert deck.slides[0].notes["vi"].startswith("Nêu rõ các đơn vị")
+    assert deck.slides[0].bullet_lines("en")[0] == "569 tasks in 7 groups"
 
 
-def test_every_card_agrees_with_the_engine(workspace: Workspace, conference: Deck) -> None:
-    ids = tuple(c.metric for _, c in conference.cards())
+def test_every_card_agrees_with_the_engine(workspace: Workspace, deck: Deck) -> None:
+    ids = tuple(c.metric for _, c in deck.cards())
     results = compute(workspace.config, workspace.catalog, Request(AS_OF, "month", 1, metrics=ids))
-    for _, card in conference.cards():
+    for _, card in deck.cards():
         row = results.values.filter(pl.col("metric") == card.metric).row(-1, named=True)
         assert (card.value, card.target, card.status) == (
             row["value"],
@@ -152,14 +139,14 @@ def test_every_card_agrees_with_the_engine(workspace: Workspace, conference: Dec
         )
 
 
-def test_the_charts_hold_their_data(workspace: Workspace, conference: Deck) -> None:
-    overdue = conference.slides[0].chart
+def test_the_charts_hold_their_data(workspace: Workspace, deck: Deck) -> None:
+    overdue = deck.slides[0].chart
     assert overdue is not None and overdue.kind == "breakdown" and overdue.bottom == 10
     assert overdue.rows.columns == ["key", *deck_module.TREND_COLUMNS]
-    assert overdue.rows["value"].sum() == conference.card("tasks_overdue_central").value + 18
+    assert overdue.rows["value"].sum() == deck.card("tasks_overdue_central").value + 18
     assert overdue.labels["so_y_te"] == {"vi": "Sở Y tế", "en": "Department of Health"}
     assert "label" in overdue.labelled("en").columns
-    disbursement = conference.slides[2].chart
+    disbursement = deck.slides[2].chart
     assert disbursement is not None and disbursement.kind == "trend"
     assert disbursement.grain == "year" and disbursement.rows.height == 5
     assert disbursement.rows["value"][:4].max() < 0.42  # below 42% in each of 2021-2024
@@ -188,9 +175,7 @@ def test_yearly_metrics_are_those_whose_data_comes_once_a_year(workspace: Worksp
     assert config.grain_of("tasks_overdue_central") is None
 
 
-def test_a_yearly_card_changes_against_the_previous_year(
-    workspace: Workspace, conference: Deck
-) -> None:
+def test_a_yearly_card_changes_against_the_previous_year(workspace: Workspace, deck: Deck) -> None:
     """The dashboard's rule: a figure that moves once a year is compared with last year, and
     the slide shows the same change as ``python -m metrics compute`` at its default month grain."""
     metric = "st_disbursement_rate"
@@ -198,19 +183,19 @@ def test_a_yearly_card_changes_against_the_previous_year(
         workspace.config, workspace.catalog, Request(AS_OF, "month", metrics=(metric,))
     )
     assert engine.values["grain"].to_list() == ["year"]
-    card = conference.card(metric)
+    card = deck.card(metric)
     assert card.delta_vs_year
     assert card.delta == pytest.approx(engine.values.sort("period_end")["delta"][-1])
     assert card.delta == pytest.approx(0.06)
-    monthly = conference.card("tasks_overdue_central")
+    monthly = deck.card("tasks_overdue_central")
     assert not monthly.delta_vs_year and monthly.delta == -3
 
 
-def test_sources_freshness_is_judged_as_of_the_deck(conference: Deck) -> None:
-    ids = [s.id for s in conference.sources]
+def test_sources_freshness_is_judged_as_of_the_deck(deck: Deck) -> None:
+    ids = [s.id for s in deck.sources]
     assert {"tasks", "budget", "dossiers", "datasets"} <= set(ids)
     assert "health_records" not in ids  # refused, and no metric of the deck reads it
-    assert all(s.status == "ok" for s in conference.sources)
+    assert all(s.status == "ok" for s in deck.sources)
 
 
 def test_latest_takes_the_dashboards_date_and_as_of_overrides(workspace: Workspace) -> None:
@@ -263,15 +248,15 @@ def test_a_unit_slide_filters_its_figures_and_a_broken_card_costs_only_itself(
     assert slide.chart is not None and slide.chart.rows.height > 1  # units compared, not filtered
 
 
-def test_a_published_deck_reads_back_exactly_as_presented(conference: Deck, tmp_path) -> None:
+def test_a_published_deck_reads_back_exactly_as_presented(deck: Deck, tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
-    done = publish_deck(store, conference, label="Hội nghị", author="Văn phòng")
+    done = publish_deck(store, deck, label="Hội nghị", author="Văn phòng")
     again = deck_from_snapshot(store.read(done.snapshot.id))
     assert again.snapshot == done.snapshot
-    assert again.layout() == conference.layout()
+    assert again.layout() == deck.layout()
     assert again.card("st_disbursement_rate").delta_vs_year
-    assert again.snapshot_values() == conference.snapshot_values()
-    for before, after in zip(conference.slides, again.slides, strict=True):
+    assert again.snapshot_values() == deck.snapshot_values()
+    for before, after in zip(deck.slides, again.slides, strict=True):
         if before.chart is not None:
             assert after.chart is not None
             assert after.chart.rows.equals(before.chart.rows)

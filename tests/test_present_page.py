@@ -8,9 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import texts
 from dashboard.briefing import figures
-from metrics.deck import Deck, compute_deck
+from metrics.deck import Deck
 from metrics.store import Store
-from metrics.workspace import open_workspace
 from tests.conftest import REPO
 
 PAGE = str(REPO / "dashboard" / "page_present.py")
@@ -23,15 +22,6 @@ def store_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv("KPI_STORE_URL", url)
     return url
-
-
-@pytest.fixture(scope="module")
-def deck() -> Deck:
-    workspace = open_workspace(REPO / "config", generate_demo=True)
-    board = workspace.config.boards[BOARD]
-    return compute_deck(
-        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
-    )
 
 
 def run(**params: str) -> AppTest:

@@ -17,25 +17,10 @@ from pptx import Presentation
 
 from dashboard import components, texts
 from dashboard.briefing import powerpoint
-from metrics.deck import Card, Deck, compute_deck
-from metrics.workspace import Workspace, open_workspace
+from metrics.deck import Card, Deck
 from sources.problems import Location
-from tests.conftest import REPO
 
 BOARD = "conference-2025-11-14"
-
-
-@pytest.fixture(scope="module")
-def workspace() -> Workspace:
-    return open_workspace(REPO / "config", generate_demo=True)
-
-
-@pytest.fixture(scope="module")
-def deck(workspace: Workspace) -> Deck:
-    board = workspace.config.boards[BOARD]
-    return compute_deck(
-        workspace.config, workspace.catalog, board, as_of_default=workspace.default_as_of()
-    )
 
 
 def _page_words(card: Card, lang: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from metrics.store.engine import ENV_URL, STORE_FILE, Database, StoreError, default_url
 from metrics.store.snapshots import (
+    MAX_ID,
     ROLES,
     Published,
     Snapshot,
@@ -25,6 +26,7 @@ from metrics.store.tables import KpiSnapshot, KpiSnapshotValue, StoreModel
 
 __all__ = [
     "ENV_URL",
+    "MAX_ID",
     "ROLES",
     "STORE_FILE",
     "Database",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from metrics.config import Config
 
 ROLES = ("card", "chart")
-_MAX_ID = 2**63 - 1  # the largest integer id a database column holds
+MAX_ID = 2**63 - 1  # the largest id a database integer column holds
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ class Store(Database):
 
     def read(self, snapshot_id: int) -> Snapshot:
         """One snapshot with its layout and every figure, in the order they were published."""
-        if not 0 < snapshot_id <= _MAX_ID:  # no such row, and past what the database can hold
+        if not 0 < snapshot_id <= MAX_ID:  # no such row, and past what the database can hold
             raise StoreError(Problem("store.not_found", {"id": snapshot_id}))
         with self.session() as session:
             row = session.get(KpiSnapshot, snapshot_id)
