@@ -199,6 +199,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # ----------------------------------------------------------------- overview
     "overview.as_of": {"vi": "Số liệu tính đến {date}", "en": "Figures as of {date}"},
     "overview.needs_attention": {"vi": "Cần chú ý", "en": "Needs attention"},
+    "overview.themes": {"vi": "Tình hình theo chủ đề", "en": "Themes at a glance"},
     "overview.not_reported_count": {"vi": ", {n} chưa báo cáo", "en": ", {n} did not report"},
     "overview.status_counts": {
         "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",

@@ -22,18 +22,20 @@ ui.page_header(
 )
 
 by_source = data.health(c.as_of)
-st.html(ui.health_summary_html(list(by_source.values()), c.lang))
-sources = ui.sources_table(list(by_source.values()), c.lang)
-st.dataframe(sources, hide_index=True, width="stretch")
+with ui.guard(t("data.sources", c.lang), c.lang):
+    st.html(ui.health_summary_html(list(by_source.values()), c.lang))
+    st.dataframe(
+        ui.sources_table(list(by_source.values()), c.lang), hide_index=True, width="stretch"
+    )
 
 st.subheader(t("data.sources_freshness", c.lang), anchor=False)
-freshness = views.freshness_frame(by_source, c.lang)
-if views.any_late(freshness):
-    with ui.guard(t("data.sources_freshness", c.lang), c.lang):
+with ui.guard(t("data.sources_freshness", c.lang), c.lang):
+    freshness = views.freshness_frame(by_source, c.lang)
+    if views.any_late(freshness):
         fig = charts.freshness_bars(freshness, c.lang)
         st.plotly_chart(fig, theme=None, key="freshness", config={"displaylogo": False})
-else:  # an empty chart would say nothing: say it in words
-    st.success(t("data.none_late", c.lang), icon=":material/check_circle:")
+    else:  # an empty chart would say nothing: say it in words
+        st.success(t("data.none_late", c.lang), icon=":material/check_circle:")
 
 st.subheader(t("data.sharing_by_department", c.lang), anchor=False)
 try:
@@ -41,8 +43,9 @@ try:
 except ProjectError as exc:  # the register of databases cannot be read
     ui.problems_box(exc.problems, c.lang)
 else:
-    st.html(ui.closed_departments_html(sharing, c.lang))
-    st.dataframe(ui.sharing_table(sharing, c.lang), hide_index=True, width="stretch")
+    with ui.guard(t("data.sharing_by_department", c.lang), c.lang):
+        st.html(ui.closed_departments_html(sharing, c.lang))
+        st.dataframe(ui.sharing_table(sharing, c.lang), hide_index=True, width="stretch")
 
 problems = views.config_problems()
 if problems:

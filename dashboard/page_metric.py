@@ -57,9 +57,10 @@ with left:
     with st.container(border=True, key=f"{'error' if card.failed else 'card'}_{metric_id}"):
         st.html(ui.card_html(card, c.lang))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
-    ui.source_freshness(
-        [by_source[s] for s in data.config().sources_of([metric_id]) if s in by_source], c.lang
-    )
+    with ui.guard(t("metric.freshness", c.lang), c.lang):
+        ui.source_freshness(
+            [by_source[s] for s in data.config().sources_of([metric_id]) if s in by_source], c.lang
+        )
 with right:
     series = trend_res.values.filter(pl.col("metric") == metric_id)
     # the trend starts at the first period with a value (a yearly budget asked for 12 periods
@@ -155,49 +156,53 @@ elif spec is not None:
 
 if spec is not None and not series.is_empty():
     st.subheader(t("metric.data_table", c.lang), anchor=False)
-    tables = [
-        (
-            "periods",
-            t("metric.by_period", c.lang),
-            ui.period_table(series, spec.format, own_grain, c.lang),
-            series,
-        )
-    ]
-    if breakdown is not None and not breakdown.is_empty():
-        name = views.dimension_title(dim, c.lang)
-        shown = ui.breakdown_table(breakdown, spec.format, name, spec.direction, c.lang)
-        tables.append((f"by_{dim}", name, shown, breakdown))
-    for tab, (suffix, _, shown, raw) in zip(st.tabs([x[1] for x in tables]), tables, strict=True):
-        with tab:
-            st.dataframe(
-                shown,
-                hide_index=True,
-                width="stretch",
-                height=min(420, 38 + 35 * shown.height),
-                column_config={
-                    col: st.column_config.TextColumn(width="medium")
-                    for col in shown.columns[:2]
-                    if col != "#"
-                },
+    with ui.guard(t("metric.data_table", c.lang), c.lang):
+        tables = [
+            (
+                "periods",
+                t("metric.by_period", c.lang),
+                ui.period_table(series, spec.format, own_grain, c.lang),
+                series,
             )
-            name = f"{metric_id}_{suffix}_{c.as_of.isoformat()}"
-            a, b, _ = st.columns([1, 1, 3])
-            a.download_button(
-                t("download.csv", c.lang),
-                data=lambda raw=raw: ui.csv_bytes(raw),
-                file_name=f"{name}.csv",
-                mime="text/csv",
-                key=f"csv_{suffix}",
-                icon=":material/download:",
-            )
-            b.download_button(
-                t("download.excel", c.lang),
-                data=lambda raw=raw: ui.excel_bytes(raw, metric_id),
-                file_name=f"{name}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                key=f"xlsx_{suffix}",
-                icon=":material/download:",
-            )
+        ]
+        if breakdown is not None and not breakdown.is_empty():
+            name = views.dimension_title(dim, c.lang)
+            shown = ui.breakdown_table(breakdown, spec.format, name, spec.direction, c.lang)
+            tables.append((f"by_{dim}", name, shown, breakdown))
+        for tab, (suffix, _, shown, raw) in zip(
+            st.tabs([x[1] for x in tables]), tables, strict=True
+        ):
+            with tab:
+                st.dataframe(
+                    shown,
+                    hide_index=True,
+                    width="stretch",
+                    height=min(420, 38 + 35 * shown.height),
+                    column_config={
+                        col: st.column_config.TextColumn(width="medium")
+                        for col in shown.columns[:2]
+                        if col != "#"
+                    },
+                )
+                name = f"{metric_id}_{suffix}_{c.as_of.isoformat()}"
+                a, b, _ = st.columns([1, 1, 3])
+                a.download_button(
+                    t("download.csv", c.lang),
+                    data=lambda raw=raw: ui.csv_bytes(raw),
+                    file_name=f"{name}.csv",
+                    mime="text/csv",
+                    key=f"csv_{suffix}",
+                    icon=":material/download:",
+                )
+                b.download_button(
+                    t("download.excel", c.lang),
+                    data=lambda raw=raw: ui.excel_bytes(raw, metric_id),
+                    file_name=f"{name}.xlsx",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    key=f"xlsx_{suffix}",
+                    icon=":material/download:",
+                )
 
 st.subheader(t("metric.definition", c.lang), anchor=False)
-ui.definition(metric_id, spec, c.lang)
+with ui.guard(t("metric.definition", c.lang), c.lang):
+    ui.definition(metric_id, spec, c.lang)

@@ -39,16 +39,17 @@ rows = [
     )
     for theme in cfg.settings.themes
 ]
-st.html(ui.themes_html(rows, c.lang))
+with ui.guard(t("overview.themes", c.lang), c.lang):
+    st.html(ui.themes_html(rows, c.lang))
 
 st.subheader(t("overview.needs_attention", c.lang), anchor=False)
 left, middle, right = st.columns([4, 3, 3], gap="medium")
-with left:
+with left, ui.guard(t("overview.off_track", c.lang), c.lang):
     failing = [x for x in cards if x.failed or x.status == "off_track"]
     ui.column_heading(f"{t('overview.off_track', c.lang)} ({len(failing)})")
     with st.container(height=ATTENTION_HEIGHT, border=False, key="off_track"):
         ui.off_track_links(failing, c.lang)
-with middle:
+with middle, ui.guard(t("overview.top_overdue_units", c.lang), c.lang):
     ui.column_heading(t("overview.top_overdue_units", c.lang))
     overdue = registers.overdue_metric()
     top = views.top_units(overdue, c.as_of, c.grain, TOP_UNITS) if overdue else []
@@ -65,7 +66,7 @@ with middle:
         )
     else:
         st.caption(t("overview.no_overdue", c.lang))
-with right:
+with right, ui.guard(t("overview.source_issues", c.lang), c.lang):
     ui.column_heading(t("overview.source_issues", c.lang))
     issues = views.source_issues(c.as_of, c.lang)
     with st.container(height=ATTENTION_HEIGHT, border=False, key="source_issues"):

@@ -239,21 +239,23 @@ def _presenter(deck: Deck, lang: Lang, now: Deck | None, shown_key: tuple[str, s
         index = _slide_index(len(deck.slides))
         st.query_params[SLIDE] = str(index + 1)
         data.shown_slides()[shown_key] = index
-        _slide(deck, deck.slides[index], lang, now)
-        _footer(deck, index, lang)
+        slide = deck.slides[index]
+        with guard(t("present.slide_of", lang, n=index + 1, total=len(deck.slides)), lang):
+            _slide(deck, slide, lang, now)
+        _footer(deck, index, lang)  # the way to the next slide, whatever this one did
 
     show()
 
 
 def _figures(slide: DeckSlide, lang: Lang) -> None:
-    """A slide's cards as one line each, so the speaker sees the numbers about to be read."""
-    lines = []
-    for card in slide.cards:
-        text = texts.card_text(card, lang)
-        figure = text.error or " · ".join(p for p in (text.value, text.status, text.delta) if p)
-        lines.append(f"{text.title}: {figure}")
-    if lines:
-        st.text("\n".join(lines))
+    """A slide's cards one line each, so the speaker sees the numbers about to be read; each
+    line in its own guard, so one card that cannot be said leaves the others."""
+    with st.container(gap=None):
+        for card in slide.cards:
+            with guard(pick(card.title, lang), lang):
+                text = texts.card_text(card, lang)
+                parts = (text.value, text.status, text.delta)
+                st.text(f"{text.title}: {text.error or ' · '.join(p for p in parts if p)}")
 
 
 def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:

@@ -71,9 +71,10 @@ ui.card_grid(views.cards(res, c.as_of, by_source=data.health(c.as_of)), c.lang)
 
 shown = registers.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)
-st.dataframe(
-    registers.task_matrix(c.as_of, c.grain, filters, c.lang), hide_index=True, width="stretch"
-)
+with ui.guard(t("tasks.by_group_level", c.lang), c.lang):
+    st.dataframe(
+        registers.task_matrix(c.as_of, c.grain, filters, c.lang), hide_index=True, width="stretch"
+    )
 st.caption(t("tasks.cards_scope", c.lang))
 
 overdue = registers.only_overdue(shown)
@@ -81,7 +82,8 @@ st.subheader(
     t("tasks.overdue_count", c.lang, n=fmtlib.number(overdue.height, c.lang)), anchor=False
 )
 if not overdue.is_empty():
-    st.dataframe(ui.task_table(overdue, c.lang), hide_index=True, width="stretch")
+    with ui.guard(t("units.overdue_items", c.lang), c.lang):
+        st.dataframe(ui.task_table(overdue, c.lang), hide_index=True, width="stretch")
 
 st.subheader(t("tasks.register", c.lang), anchor=False)
 st.caption(t("tasks.shown", c.lang, n=fmtlib.number(shown.height, c.lang)))
@@ -93,5 +95,8 @@ for number, name in groups.items():
         continue
     late = registers.only_overdue(rows).height
     label = f"{name} — {t('tasks.group_summary', c.lang, n=rows.height, overdue=late)}"
-    with st.expander(label, expanded=group is not None, icon=":material/error:" if late else None):
+    with (
+        st.expander(label, expanded=group is not None, icon=":material/error:" if late else None),
+        ui.guard(name, c.lang),
+    ):
         st.dataframe(ui.task_table(rows, c.lang), hide_index=True, width="stretch")

@@ -127,30 +127,31 @@ else:
     except ProjectError as exc:  # the register cannot be read: the rest of the page stands
         ui.problems_box(exc.problems, c.lang)
     else:
-        if led.is_empty():
-            st.caption(t("units.no_tasks", c.lang))
-        else:
-            overdue = registers.only_overdue(led)
-            st.markdown(
-                t(
-                    "tasks.group_summary",
-                    c.lang,
-                    n=fmtlib.number(led.height, c.lang),
-                    overdue=overdue.height,
+        with ui.guard(t("units.tasks", c.lang), c.lang):
+            if led.is_empty():
+                st.caption(t("units.no_tasks", c.lang))
+            else:
+                overdue = registers.only_overdue(led)
+                st.markdown(
+                    t(
+                        "tasks.group_summary",
+                        c.lang,
+                        n=fmtlib.number(led.height, c.lang),
+                        overdue=overdue.height,
+                    )
                 )
-            )
-            if not overdue.is_empty():
-                st.markdown(f"**{t('units.overdue_items', c.lang)}**")
-                st.dataframe(
-                    ui.task_table(overdue, c.lang, compact=True),
-                    hide_index=True,
-                    width="stretch",
-                    column_config={
-                        t("tasks.task", c.lang): st.column_config.TextColumn(width="large")
-                    },
-                )
-            with st.expander(t("tasks.register", c.lang)):
-                st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
+                if not overdue.is_empty():
+                    st.markdown(f"**{t('units.overdue_items', c.lang)}**")
+                    st.dataframe(
+                        ui.task_table(overdue, c.lang, compact=True),
+                        hide_index=True,
+                        width="stretch",
+                        column_config={
+                            t("tasks.task", c.lang): st.column_config.TextColumn(width="large")
+                        },
+                    )
+                with st.expander(t("tasks.register", c.lang)):
+                    st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
 
     shown: set[str] = set()
     sections = cfg.settings.unit_page  # settings.yaml says which metrics and theme these are
@@ -179,7 +180,8 @@ else:
         if owned.is_empty():
             st.caption(t("units.no_datasets", c.lang))
         else:
-            st.dataframe(ui.dataset_table(owned, c.lang), hide_index=True, width="stretch")
+            with ui.guard(t("units.datasets", c.lang), c.lang):
+                st.dataframe(ui.dataset_table(owned, c.lang), hide_index=True, width="stretch")
 
     rest = [x for x in cards if x.metric not in shown]
     st.subheader(t("units.other_metrics", c.lang), anchor=False)
