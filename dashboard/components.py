@@ -27,6 +27,7 @@ from dashboard import charts, data, pages, style, texts, views
 from dashboard.i18n import has, t
 from dashboard.views import ThemeState
 from metrics import fmt as fmtlib
+from metrics.config import BrokenFile
 from metrics.deck import Card
 from metrics.spec import Metric
 from sources.health import Freshness, SourceHealth
@@ -341,6 +342,16 @@ def guard(what: str, lang: Lang) -> Iterator[None]:
         st.error(text, icon=":material/error:")
 
 
+def broken_files_notice(files: Sequence[BrokenFile], lang: Lang, zone: str) -> None:
+    """The definition files that fail, each with its line, its message and what serves
+    meanwhile, so that a broken file is never silent; nothing when none fails."""
+    if not files:
+        return
+    lines = [f"- {texts.markdown_literal(texts.broken_file_text(b, lang, zone))}" for b in files]
+    heading = t("config.broken_files", lang, n=len(files))
+    st.warning(f"**{heading}**\n\n" + "\n".join(lines), icon=":material/warning:")
+
+
 def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
     """What went wrong reading data, one line per problem with its place; the page goes on."""
     st.error("\n\n".join(f"`{p.render(lang)}`" for p in problems), icon=":material/error:")
@@ -390,6 +401,8 @@ def counts_text(state: ThemeState, lang: Lang) -> str:
     )
     if state.not_reported:
         counts += t("overview.not_reported_count", lang, n=state.not_reported)
+    if state.failed:
+        counts += t("overview.failed_count", lang, n=state.failed)
     return counts
 
 

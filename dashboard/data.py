@@ -5,7 +5,8 @@ Everything expensive is cached, in this module only, so that whatever later deci
 what (a user's role and unit scope) is checked in one place:
 
 - the workspace (configuration + catalogue) with ``st.cache_resource``, keyed on the configuration
-  folder and its files' sizes and times, so an edited YAML file is picked up on the next rerun;
+  folder and its files' sizes and times, so an edited YAML file is picked up on the next rerun; a
+  broken file is served from its last valid version (``metrics.last_valid``);
 - engine results, source health, the registers, the presenter's decks with ``st.cache_data``
   (global scope: a second session, or the first load of a page another viewer already opened,
   is served from memory), keyed on one data key: the configuration's content hash and every
@@ -59,10 +60,7 @@ RESULTS_MAX_SIZE = "512MB"
 def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Sizes and modification times of the configuration's files: cheap, and enough to notice
     an edit (the content hash is only known after loading)."""
-    files = [folder / name for name in ("settings.yaml", "units.yaml", "sources.yaml")]
-    files += sorted((folder / "metrics").glob("*.yaml")) + sorted(
-        (folder / "boards").glob("*.yaml")
-    )
+    files = [folder / layout.SETTINGS_FILE, *layout.definition_files(folder)]
     stamp = []
     for path in files:
         try:
@@ -78,7 +76,7 @@ def _config_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 def _open(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Workspace:
     """One workspace per configuration state; its catalogue keeps the sources it has read."""
     del stamp  # part of the cache key only
-    return open_workspace(folder, generate_demo=True)  # the app's first start writes the demo
+    return open_workspace(folder, generate_demo=True, serving=True)  # first start: the demo
 
 
 _STAMP_TTL = 1.0  # seconds: an edited YAML file is noticed within this time

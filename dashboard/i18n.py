@@ -201,6 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview.needs_attention": {"vi": "Cần chú ý", "en": "Needs attention"},
     "overview.themes": {"vi": "Tình hình theo chủ đề", "en": "Themes at a glance"},
     "overview.not_reported_count": {"vi": ", {n} chưa báo cáo", "en": ", {n} did not report"},
+    "overview.failed_count": {"vi": ", {n} không tính được", "en": ", {n} cannot be computed"},
     "overview.status_counts": {
         "vi": "{on_track} đạt, {at_risk} có nguy cơ, {off_track} không đạt",
         "en": "{on_track} on track, {at_risk} at risk, {off_track} off track",
@@ -419,6 +420,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.page": {
         "vi": "Phần này tạm thời không hiển thị được",
         "en": "This part cannot be shown for now",
+    },
+    "config.broken_files": {
+        "vi": "{n} tệp định nghĩa đang có lỗi; các số liệu khác vẫn đúng",
+        "en": "{n} definition files have errors; the other figures are not affected",
+    },
+    "config.more_errors": {"vi": "(và {n} lỗi khác)", "en": "(and {n} more errors)"},
+    "config.kept_serving": {
+        "vi": "Trong lúc chờ sửa, đang dùng bản hợp lệ gần nhất của tệp (từ {when}).",
+        "en": "Until it is fixed, its last valid version (from {when}) is in use.",
+    },
+    "config.nothing_kept": {
+        "vi": "Chưa có bản hợp lệ trước đó: các chỉ số của tệp báo lỗi cho đến khi tệp được sửa.",
+        "en": "There is no earlier valid version: its metrics show errors until it is fixed.",
+    },
+    "brief.warning": {"vi": "cảnh báo", "en": "warning"},
+    "brief.strict_failed": {
+        "vi": "--strict: không ghi bản báo cáo vì có {n} cảnh báo",
+        "en": "--strict: no briefing written, {n} warnings",
     },
     "error.part": {
         "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",

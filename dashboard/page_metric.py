@@ -45,6 +45,10 @@ trend_res = data.results(c.as_of, c.grain, periods=periods, metrics=(metric_id,)
 by_source = data.health(c.as_of)
 card = next(iter(views.cards(trend_res, c.as_of, by_source=by_source)), None)
 ui.page_header(titles[metric_id], c.period)
+if spec is not None:  # its file is broken: say that an earlier version of it is in use
+    cfg = data.config()
+    kept = [b for b in cfg.broken_files if b.file == spec.loc.file]
+    ui.broken_files_notice(kept, c.lang, cfg.settings.timezone)
 if spec is not None and spec.description:
     st.markdown(spec.description.get(c.lang))
 

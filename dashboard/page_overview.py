@@ -14,6 +14,7 @@ from dashboard import components as ui
 from dashboard import data, registers, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
+from sources.problems import ProjectError
 
 HISTORY_PERIODS = 6  # the sparkline's periods, fetched once for every card
 TOP_UNITS = 5
@@ -27,6 +28,7 @@ cards = views.cards(res, c.as_of, by_source=by_source)
 statuses = views.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)
+ui.broken_files_notice(cfg.broken_files, c.lang, cfg.settings.timezone)
 
 by_theme = {theme: [x for x in cards if x.theme == theme] for theme in cfg.themes}
 orphans = [x for x in cards if x.theme not in cfg.themes]  # a broken metric whose theme is unknown
@@ -52,7 +54,11 @@ with left, ui.guard(t("overview.off_track", c.lang), c.lang):
 with middle, ui.guard(t("overview.top_overdue_units", c.lang), c.lang):
     ui.column_heading(t("overview.top_overdue_units", c.lang))
     overdue = registers.overdue_metric()
-    top = views.top_units(overdue, c.as_of, c.grain, TOP_UNITS) if overdue else []
+    try:
+        top = views.top_units(overdue, c.as_of, c.grain, TOP_UNITS) if overdue else []
+    except ProjectError as exc:  # the count cannot be computed: say why, not "none overdue"
+        ui.problems_box(exc.problems, c.lang)
+        top = None
     if top:
         ui.unit_links(
             [
@@ -64,7 +70,7 @@ with middle, ui.guard(t("overview.top_overdue_units", c.lang), c.lang):
                 for uid, n in top
             ]
         )
-    else:
+    elif top is not None:
         st.caption(t("overview.no_overdue", c.lang))
 with right, ui.guard(t("overview.source_issues", c.lang), c.lang):
     ui.column_heading(t("overview.source_issues", c.lang))

@@ -25,7 +25,7 @@ import streamlit as st
 
 from dashboard import briefing, charts, data, params, style, texts
 from dashboard.briefing import figures
-from dashboard.components import guard
+from dashboard.components import broken_files_notice, guard
 from dashboard.i18n import t
 from metrics import fmt
 from metrics.config import Config
@@ -453,6 +453,8 @@ def render() -> None:
 
     shown_key = (deck.board_id, str(snapshot_id or ""))
     if st.query_params.get(VIEW) == NOTES_VIEW:
+        # what is broken, for the presenter's eyes only: which file, which line, what stands in
+        broken_files_notice(config.broken_files, lang, config.settings.timezone)
         _speaker(deck, lang, shown_key)
         return
     _presenter(deck, lang, now, shown_key)

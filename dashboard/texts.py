@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from dashboard import style
 from dashboard.i18n import t
 from metrics import fmt
+from metrics.config import BrokenFile
 from metrics.deck import Card, Deck, DeckSlide, pick
 from metrics.status import REASON_LABELS, expected_differs
 from sources.health import STATUSES as HEALTH_STATUSES
@@ -64,6 +65,21 @@ def location_text(location: Location | None, lang: Lang) -> str | None:
     if not location.line:
         return location.file
     return t("metric.file_line", lang, file=location.file, line=location.line)
+
+
+def broken_file_text(broken: BrokenFile, lang: Lang, zone: str) -> str:
+    """``config/metrics/x.yaml, dòng 21: YAML không hợp lệ: … Đang dùng bản hợp lệ gần nhất
+    (từ 10:05 07/12/2026).``: which file, where, what, and what serves meanwhile (plain text:
+    the message quotes what staff wrote)."""
+    first = broken.errors[0]
+    where = location_text(first.location, lang) or broken.file
+    line = f"{where}: {first.text(lang)}"
+    if len(broken.errors) > 1:
+        line += " " + t("config.more_errors", lang, n=len(broken.errors) - 1)
+    if broken.kept_since is None:
+        return f"{line} — {t('config.nothing_kept', lang)}"
+    when = fmt.datetime(broken.kept_since.astimezone(ZoneInfo(zone)), lang)
+    return f"{line} — {t('config.kept_serving', lang, when=when)}"
 
 
 # --------------------------------------------------------------------------- a card

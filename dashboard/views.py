@@ -10,6 +10,7 @@ its title and theme, so an error card can stand where its card would have been.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -242,16 +243,18 @@ def error_card(metric_id: str, entry: MetricEntry | None, problem: Problem) -> C
 
 def headline(theme_cards: Sequence[Card], n: int = 3) -> list[Card]:
     """A theme's headline figures: its lead figure (the first metric with a target, in the order
-    staff wrote them), then what fails (off-track metrics and errors, in order), up to ``n``."""
+    staff wrote them), then what cannot be computed, then what is off track, up to ``n``: a
+    broken metric is never hidden behind the figures."""
     rated = [
         c for c in theme_cards if not c.failed and c.status in ("on_track", "at_risk", "off_track")
     ]
+    failed = [c for c in theme_cards if c.failed]
+    off_track = [c for c in theme_cards if not c.failed and c.status == "off_track"]
     chosen: list[Card] = rated[:1]
-    for card in theme_cards:
+    for card in [*failed, *off_track]:
         if len(chosen) >= n:
             break
-        failing = card.failed or card.status == "off_track"
-        if failing and card not in chosen:
+        if card not in chosen:
             chosen.append(card)
     return chosen
 
@@ -265,23 +268,29 @@ class ThemeState:
     at_risk: int = 0
     off_track: int = 0  # of which ``not_reported`` did not report (counted against the unit)
     not_reported: int = 0
+    failed: int = 0  # could not be computed (a broken definition or source)
 
 
 def theme_status(res: Results) -> dict[str, ThemeState]:
-    """Each theme's state in the request's last period (themes without metrics are absent)."""
+    """Each theme's state in the request's last period, with its metrics that could not be
+    computed (themes with neither figures nor errors are absent)."""
+    themes = {e.id: e.theme for e in catalogue()}
+    failed = Counter(themes.get(e.metric) for e in res.errors)
+    states = {theme: ThemeState(failed=n) for theme, n in failed.items() if theme}
     if res.themes.is_empty():
-        return {}
+        return states
     last = res.themes["period_start"].max()
-    return {
-        str(row["theme"]): ThemeState(
+    for row in res.themes.filter(pl.col("period_start") == last).iter_rows(named=True):
+        theme = str(row["theme"])
+        states[theme] = ThemeState(
             str(row["status"]),
             int(row["on_track"] or 0),
             int(row["at_risk"] or 0),
             int(row["off_track"] or 0) - int(row["not_reported"] or 0),
             int(row["not_reported"] or 0),
+            failed.get(theme, 0),
         )
-        for row in res.themes.filter(pl.col("period_start") == last).iter_rows(named=True)
-    }
+    return states
 
 
 # --------------------------------------------------------------------------- views of the results
@@ -289,11 +298,18 @@ def theme_status(res: Results) -> dict[str, ThemeState]:
 
 def top_units(metric_id: str, as_of: dt.date, grain: str, n: int) -> list[tuple[str, float]]:
     """The ``n`` units with the highest value of a metric in the current period (e.g. the most
-    overdue tasks), from the engine's breakdown by unit; none when the metric is absent or failed."""
+    overdue tasks), from the engine's breakdown by unit; none when it has no breakdown by unit.
+
+    Raises ``ProjectError`` when the metric cannot be computed: "no unit" would be a lie."""
+    broken = config().broken_metrics.get(metric_id)
+    if broken:
+        raise ProjectError(broken[:1])
     if UNIT_DIMENSION not in getattr(metric(metric_id), "dimensions", {}):
         return []
     res = results(as_of, grain, by=(UNIT_DIMENSION,), metrics=(metric_id,))
-    if res.errors or res.values.is_empty():
+    if res.errors:
+        raise ProjectError([e.problem for e in res.errors])
+    if res.values.is_empty():
         return []
     current = res.values.filter(pl.col("period_start") == pl.col("period_start").max())
     ranked = current.filter(pl.col("value") > 0).sort(

@@ -7,6 +7,7 @@ a ``Config`` without importing the others.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,17 @@ class MetricOutline:
     id: str
     theme: str | None
     title: LocalText | None
+    guessed: bool = False  # read line by line from a file that cannot be parsed
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A definition file with errors: the first is what the overview names; ``kept_since`` is
+    when the version serving in its place was last seen valid (None: nothing serves for it)."""
+
+    file: str  # as messages name it: config/metrics/service.yaml
+    errors: tuple[Problem, ...]
+    kept_since: dt.datetime | None = None
 
 
 @dataclass
@@ -55,6 +67,7 @@ class Config:
     compiled: dict[str, CompiledMetric] = field(default_factory=dict)  # inputs first
     unreadable: list[str] = field(default_factory=list)  # metric files that could not be read
     outline: list[MetricOutline] = field(default_factory=list)  # every metric written, in order
+    broken_files: list[BrokenFile] = field(default_factory=list)  # by file name
 
     @property
     def themes(self) -> dict[str, Theme]:

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from metrics.config import Config
-from metrics.engine import FrameSource, Request, Results, compute
+from metrics.engine import FrameSource, MetricError, Request, Results, compute
 from metrics.spec import Board, Chart, Slide
 from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
 from sources.health import Freshness, SourceHealth
@@ -37,6 +37,18 @@ register_messages(
         "deck.not_by_unit": {
             "vi": "chỉ số này không tính riêng được cho từng đơn vị",
             "en": "this metric cannot be computed for one unit",
+        },
+        "deck.definition_broken": {
+            "vi": "Định nghĩa của chỉ số có lỗi, cần được sửa",
+            "en": "The metric's definition has an error to be corrected",
+        },
+        "deck.data_unavailable": {
+            "vi": "Dữ liệu nguồn chưa đọc được",
+            "en": "Its source data could not be read",
+        },
+        "deck.unknown_title": {
+            "vi": "Chỉ số chưa đọc được",
+            "en": "A metric that could not be read",
         },
     }
 )
@@ -315,18 +327,28 @@ def board_as_of(board: Board, as_of_default: dt.date) -> dt.date:
 
 
 def slide_metrics(config: Config, slide: Slide) -> list[str]:
-    """The cards of a slide: its metrics, then its theme's other metrics, in configuration order."""
+    """The cards of a slide: its metrics, then its theme's other metrics (a broken one too, to
+    hold its place), in configuration order."""
     ids = list(slide.metrics)
     if slide.theme:
-        ids += [m.id for m in config.metrics.values() if m.theme == slide.theme and m.id not in ids]
-    return ids
+        ids += [o.id for o in config.outline if o.theme == slide.theme and o.id not in ids]
+    return list(dict.fromkeys(ids))
 
 
 def _metric_text(config: Config, metric_id: str) -> tuple[Text, str, str | None]:
     metric = config.metrics.get(metric_id)
-    if metric is None:
-        return {"vi": metric_id, "en": metric_id}, "number", None
+    if metric is None:  # broken: the title as written, if it could be read, never its id
+        written = next((o.title for o in config.outline if o.id == metric_id and o.title), None)
+        title = text_of(written) if written else _problem_text(Problem("deck.unknown_title"))
+        return title, "number", None
     return text_of(metric.title), metric.format, metric.direction
+
+
+def _audience_error(config: Config, failure: MetricError) -> Text:
+    """Why a card or chart has no figure, for the room: in words, without ids or paths (the
+    overview and the speaker view say which file and line to fix)."""
+    broken = failure.metric not in config.metrics or failure.metric in config.broken_metrics
+    return _problem_text(Problem("deck.definition_broken" if broken else "deck.data_unavailable"))
 
 
 def _card(config: Config, results: Results, metric_id: str) -> Card:
@@ -337,7 +359,7 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
     error: Text | None = None
     failed = results.error_for(metric_id)
     if failed is not None:
-        error = _problem_text(failed.problem)
+        error = _audience_error(config, failed)
     elif metric_id in results.skipped:
         error = _problem_text(Problem("deck.not_by_unit"))
     metric = config.metrics.get(metric_id)
@@ -397,7 +419,7 @@ def _chart(
     else:
         rows = rows.select(TREND_COLUMNS)
     failed = results.error_for(chart.metric)
-    error = _problem_text(failed.problem) if failed is not None else None
+    error = _audience_error(config, failed) if failed is not None else None
     if error is None and chart.metric in results.skipped:
         error = _problem_text(Problem("deck.not_by_unit"))
     labels: dict[str, Text] = {}

@@ -13,22 +13,24 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from metrics.compile import compile_metrics
-from metrics.config import Config, MetricOutline
+from metrics.config import BrokenFile, Config, MetricOutline
 from metrics.rules import validate
 from metrics.spec import Board, Metric, Settings, Unit
 from sources.layout import (
     SETTINGS_FILE,
-    SOURCES_FILE,
     UNITS_FILE,
     board_files,
+    definition_files,
     metric_files,
     shown_config_path,
 )
 from sources.loader import (
+    Served,
     model_parser,
     read_items,
     read_list,
@@ -52,6 +54,43 @@ def _outline(data: Any) -> list[MetricOutline]:
         theme = raw.get("theme")
         outline.append(MetricOutline(raw["id"], theme if isinstance(theme, str) else None, title))
     return outline
+
+
+_ID_LINE = re.compile(r"^\s*-\s+id:\s*['\"]?([A-Za-z_]\w*)")
+_THEME_LINE = re.compile(r"^\s+theme:\s*['\"]?([A-Za-z_][\w-]*)")
+_TITLE_LINE = re.compile(r"^\s+title:\s*\{\s*vi:\s*([^,{}]+?)\s*(?:,\s*en:\s*([^,{}]+?)\s*)?\}\s*$")
+
+
+def _guessed_outline(path: Path, problem: Problem) -> tuple[list[MetricOutline], list[Problem]]:
+    """The metrics a file that cannot be parsed seems to define, read line by line (``- id:``
+    and the ``theme:`` and one-line ``title:`` after it), each with the file's own error: a guess, but one that puts an
+    error card in each metric's theme instead of letting the metrics vanish."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return [], []
+    outline: list[MetricOutline] = []
+    for line in lines:
+        if match := _ID_LINE.match(line):
+            outline.append(MetricOutline(match.group(1), None, None, guessed=True))
+        elif outline and (match := _THEME_LINE.match(line)) and outline[-1].theme is None:
+            outline[-1] = dataclasses.replace(outline[-1], theme=match.group(1))
+        elif outline and (match := _TITLE_LINE.match(line)) and outline[-1].title is None:
+            title = LocalText(vi=match.group(1), en=match.group(2))
+            outline[-1] = dataclasses.replace(outline[-1], title=title)
+    return outline, [
+        dataclasses.replace(problem, subject_kind="metric", subject_id=o.id) for o in outline
+    ]
+
+
+def _broken_files(problems: list[Problem], files: list[Path]) -> list[BrokenFile]:
+    """The definition files with errors, in the folder's order, each with its errors."""
+    shown = [shown_config_path(path) for path in files]
+    errors: dict[str, list[Problem]] = {name: [] for name in shown}
+    for problem in problems:
+        if problem.level == "error" and problem.location and problem.location.file in errors:
+            errors[problem.location.file].append(problem)
+    return [BrokenFile(name, tuple(found)) for name, found in errors.items() if found]
 
 
 def _hash_files(paths: list[Path]) -> str:
@@ -80,26 +119,36 @@ def _broken(problems: list[Problem]) -> dict[str, list[Problem]]:
     return broken
 
 
-def load_config(folder: Path | str) -> Config:
+def load_config(folder: Path | str, served: Served | None = None) -> Config:
     """Read a configuration folder; raise ``ConfigError`` only when nothing usable is there.
 
     Without a valid ``settings.yaml`` nothing can be shown, so that alone is fatal; any other
-    problem is kept in ``Config.problems`` next to what could be loaded.
+    problem is kept in ``Config.problems`` next to what could be loaded. ``served`` names, for
+    some definition files, another copy to read in their place (``metrics.last_valid``).
     """
     folder = Path(folder)
+    served = served or {}
     problems: list[Problem] = []
     settings = read_settings(folder, Settings, problems)
-    units = read_list(folder / UNITS_FILE, "units", model_parser(Unit, "unit"), "unit", problems)
-    sources = read_sources(folder, problems)
+    units = read_list(
+        folder / UNITS_FILE, "units", model_parser(Unit, "unit"), "unit", problems, served
+    )
+    sources = read_sources(folder, problems, served)
 
     metrics: dict[str, Metric] = {}
     unreadable: list[str] = []
     outline: list[MetricOutline] = []
+    guessed: list[Problem] = []  # the metrics of unreadable files, each with its file's error
     parse_metric = model_parser(Metric, "metric")
     for path in metric_files(folder):
-        data = read_yaml(path, problems)
+        data = read_yaml(path, problems, served)
         if data is None:
             unreadable.append(shown_config_path(path))
+            seen, guessed_problems = _guessed_outline(
+                served.get(shown_config_path(path), path), problems[-1]
+            )
+            outline += seen
+            guessed += guessed_problems
             continue
         outline += _outline(data)
         found = read_items(
@@ -111,9 +160,13 @@ def load_config(folder: Path | str) -> Config:
             else:
                 metrics[metric_id] = metric
 
+    # a guess never hides a metric that a readable file defines
+    guessed = [p for p in guessed if p.subject_id not in metrics]
+    outline = [o for o in outline if not (o.guessed and o.id in metrics)]
+
     boards: dict[str, Board] = {}
     for path in board_files(folder):
-        data = read_yaml(path, problems)
+        data = read_yaml(path, problems, served)
         if data is None:
             continue
         board, found_problems = parse_model(
@@ -145,10 +198,7 @@ def load_config(folder: Path | str) -> Config:
         content_hash=_hash_files(
             [
                 folder / SETTINGS_FILE,
-                folder / UNITS_FILE,
-                folder / SOURCES_FILE,
-                *metric_files(folder),
-                *board_files(folder),
+                *(served.get(shown_config_path(p), p) for p in definition_files(folder)),
             ]
         ),
         outline=outline,
@@ -160,13 +210,14 @@ def load_config(folder: Path | str) -> Config:
     everything = sorted(
         [*problems, *found, *not_compiled], key=lambda p: (p.location or Location(""), p.code)
     )
-    broken = _broken([*problems, *found, *not_compiled])
+    broken = _broken([*problems, *found, *not_compiled, *guessed])
     return dataclasses.replace(
         parsed,
         metrics={mid: m for mid, m in metrics.items() if mid not in broken},
         problems=everything,
         broken_metrics=broken,
         compiled=compiled,
+        broken_files=_broken_files(everything, definition_files(folder)),
     )
 
 

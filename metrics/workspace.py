@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metrics.config import Config
+from metrics.last_valid import serve
 from metrics.loader import load_config
 from sources.catalog import Catalog
 from sources.layout import PROJECT_DATA, default_config_dir
@@ -92,13 +93,18 @@ def ensure_demo_data(config: Config) -> bool:
     return True
 
 
-def open_workspace(folder: Path | str | None = None, *, generate_demo: bool = False) -> Workspace:
+def open_workspace(
+    folder: Path | str | None = None, *, generate_demo: bool = False, serving: bool = False
+) -> Workspace:
     """The configuration and its catalogue; with ``generate_demo``, the demo data first.
 
     Only an entry point passes ``generate_demo`` (see the module): the demo's data is written
-    when the settings ask for it (``demo: true``) and it is missing or out of date.
+    when the settings ask for it (``demo: true``) and it is missing or out of date. A program
+    that serves figures to people (the app, the briefings) passes ``serving``: a broken
+    definition file is then read from its last valid version (``metrics.last_valid``).
     """
-    config = load_config(Path(folder) if folder else default_config_dir())
+    folder = Path(folder) if folder else default_config_dir()
+    config = serve(folder) if serving else load_config(folder)
     if generate_demo:
         ensure_demo_data(config)
     catalog = Catalog(config.sources, config.data_root, timezone=config.settings.timezone)

@@ -43,3 +43,9 @@ def metric_files(folder: Path) -> list[Path]:
 
 def board_files(folder: Path) -> list[Path]:
     return sorted((folder / BOARDS_DIR).glob("*.yaml"))
+
+
+def definition_files(folder: Path) -> list[Path]:
+    """Every file of the folder but the settings: what staff edit day to day, each of which
+    may fail on its own while the rest serves."""
+    return [folder / UNITS_FILE, folder / SOURCES_FILE, *metric_files(folder), *board_files(folder)]

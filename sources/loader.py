@@ -10,7 +10,7 @@ never writes: generating the demo data is a separate, explicit step.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -80,10 +80,17 @@ class _DataSettingsOnly(DataSettings):
     )
 
 
-def read_yaml(path: Path, problems: list[Problem]) -> Any:
-    """A YAML file's content, or None with its problems added to ``problems``."""
+Served = Mapping[str, Path]  # a file (as messages name it) -> the copy to read in its place
+
+
+def read_yaml(path: Path, problems: list[Problem], served: Served | None = None) -> Any:
+    """A YAML file's content, or None with its problems added to ``problems``.
+
+    ``served`` may name another copy to read in the file's place (its last valid version, see
+    ``metrics.last_valid``); messages still name the file itself."""
+    shown = shown_config_path(path)
     try:
-        return load(path, shown_config_path(path))
+        return load((served or {}).get(shown, path), shown)
     except ConfigError as exc:
         problems.extend(exc.problems)
         return None
@@ -120,7 +127,12 @@ def read_settings(folder: Path, model: type[S], problems: list[Problem]) -> S:
 
 
 def read_list(
-    path: Path, key: str, parse: Parse, kind: str, problems: list[Problem]
+    path: Path,
+    key: str,
+    parse: Parse,
+    kind: str,
+    problems: list[Problem],
+    served: Served | None = None,
 ) -> dict[str, Any]:
     """The objects listed under ``key`` in one required file, each validated on its own.
 
@@ -130,7 +142,7 @@ def read_list(
     if not path.exists():
         problems.append(Problem("config.missing_file", {}, Location(shown_config_path(path))))
         return {}
-    data = read_yaml(path, problems)
+    data = read_yaml(path, problems, served)
     if data is None:
         return {}
     return read_items(data, key, shown_config_path(path), parse, kind, problems)
@@ -195,9 +207,11 @@ def model_parser(model: type[Spec], kind: str) -> Parse:
     return parse
 
 
-def read_sources(folder: Path, problems: list[Problem]) -> dict[str, SourceSpec]:
+def read_sources(
+    folder: Path, problems: list[Problem], served: Served | None = None
+) -> dict[str, SourceSpec]:
     """Every valid source of ``sources.yaml``, each validated with its kind's model."""
-    return read_list(folder / SOURCES_FILE, "sources", parse_source, "source", problems)
+    return read_list(folder / SOURCES_FILE, "sources", parse_source, "source", problems, served)
 
 
 @dataclass

@@ -34,6 +34,27 @@ def data_roots_for_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         os.environ["KPI_DATA_ROOTS"] = before
 
 
+@pytest.fixture
+def config_copy(tmp_path: Path) -> Path:
+    """The repository's configuration copied to ``tmp_path/config`` to be edited by a test: it
+    reads the project's demo data and keeps its state (the store, the last valid versions)
+    under ``tmp_path/state``."""
+    import shutil
+
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    settings = config / "settings.yaml"
+    text = settings.read_text(encoding="utf-8")
+    for old, new in (
+        ("data_root: ../data", f"data_root: {REPO / 'data'}"),
+        ("state_dir: ../state", f"state_dir: {tmp_path / 'state'}"),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    settings.write_text(text, encoding="utf-8")
+    return config
+
+
 @pytest.fixture(scope="module")
 def workspace():  # -> metrics.workspace.Workspace (imported late: conftest loads first)
     """The repository's configuration with the demo data, as the entry points open it."""

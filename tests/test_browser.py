@@ -249,3 +249,39 @@ def test_no_page_asks_another_host(page: Page, server: str) -> None:
     icon = page.locator("link[rel*=icon]").first.get_attribute("href") or ""
     assert urlparse(icon).hostname in (None, *local)  # the favicon is the app's own
     assert len(asked) > len(paths)
+
+
+def test_a_broken_file_is_named_and_the_rest_stands(
+    page: Page, server: str, demo_config: Path
+) -> None:
+    """An edit that breaks a metric file and a new file with an unknown column, as a staff member
+    saves them while the app runs: the overview names each file and line, the broken file's
+    last valid version keeps its cards, and the new metric shows an error in its theme."""
+    visit(page, server, "/?lang=en")
+    cards = "[data-card]"
+    page.locator("[data-card=tasks_total]").wait_for(timeout=30_000)
+    before = page.locator(cards).count()
+    discipline = demo_config / "metrics" / "discipline.yaml"
+    original = discipline.read_text(encoding="utf-8")
+    new = demo_config / "metrics" / "zz_new.yaml"
+    try:
+        discipline.write_text(original.replace("metrics:\n", "metrics:\n  oops: : :\n", 1))
+        new.write_text(
+            "metrics:\n  - id: patents_granted\n    title: {vi: Bằng sáng chế, en: Patents}\n"
+            "    theme: discipline\n    source: tasks\n    value: count(patent_no > 0)\n",
+            encoding="utf-8",
+        )
+        time.sleep(1.2)  # the app looks at the files' times at most once a second
+        visit(page, server, "/?lang=en")
+        page.locator("[data-error=patents_granted]").wait_for(timeout=30_000)
+        notice = page.locator("[data-testid=stAlertContentWarning]").first.inner_text()
+        assert "config/metrics/discipline.yaml, line 3: invalid YAML" in notice
+        assert "its last valid version (from" in notice
+        assert "config/metrics/zz_new.yaml, line 6: unknown column 'patent_no'" in notice
+        assert page.locator(cards).count() == before  # the broken file's cards still serve
+        assert page.locator("[data-error=patents_granted]").count() == 1
+        screenshot(page, "overview-broken-file")
+    finally:
+        discipline.write_text(original, encoding="utf-8")
+        new.unlink(missing_ok=True)
+        time.sleep(1.2)

@@ -9,9 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dashboard.briefing import FORMATS, build
+from dashboard import texts
+from dashboard.briefing import FORMATS, build, figures
 from dashboard.i18n import t
-from metrics.deck import compute_deck
+from metrics.config import Config
+from metrics.deck import Deck, compute_deck, pick
 from metrics.workspace import open_workspace
 from sources.problems import Lang, ProjectError
 
@@ -35,13 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--out", required=True, type=Path, help="the file to write; its suffix names the format"
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="write nothing and exit with 1 when a definition file is broken or a figure is missing",
+    )
     args = parser.parse_args(argv)
 
     kind = args.out.suffix.lower().lstrip(".")
     if kind not in FORMATS:
         parser.error("--out must end in " + " or ".join(f".{name}" for name in FORMATS))
     try:
-        workspace = open_workspace(args.config, generate_demo=True)
+        workspace = open_workspace(args.config, generate_demo=True, serving=True)
     except ProjectError as exc:
         print(exc.render("en"), file=sys.stderr)
         return 2
@@ -58,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     deck = compute_deck(
         config, workspace.catalog, board, as_of_default=workspace.default_as_of(), as_of=args.as_of
     )
+    warnings = _warnings(config, deck, lang)
+    for line in warnings:
+        print(f"{t('brief.warning', lang)}: {line}", file=sys.stderr)
+    if warnings and args.strict:
+        print(t("brief.strict_failed", lang, n=len(warnings)), file=sys.stderr)
+        return 1
     data = build(deck, lang, kind)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_name(f".{args.out.name}.tmp")
@@ -65,6 +78,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.replace(temporary, args.out)
     print(args.out)
     return 0
+
+
+def _warnings(config: Config, deck: Deck, lang: Lang) -> list[str]:
+    """What the briefing cannot show as it should: each broken definition file (with its line,
+    and whether its last valid version stood in), then each card and chart without a figure."""
+    lines = [texts.broken_file_text(b, lang, config.settings.timezone) for b in config.broken_files]
+    for slide in deck.slides:
+        where = t("present.slide_of", lang, n=slide.index + 1, total=len(deck.slides))
+        for card in slide.cards:
+            if card.failed:
+                lines.append(f"{where}: {pick(card.title, lang)}: {pick(card.error, lang)}")
+        if slide.chart is not None and slide.chart.error is not None:
+            title = figures.chart_title(slide.chart, lang)
+            lines.append(f"{where}: {title}: {pick(slide.chart.error, lang)}")
+    return lines
 
 
 if __name__ == "__main__":
