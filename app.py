@@ -13,8 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, pages, params
-from dashboard.components import AS_OF, GRAIN, LANG, url_control
+from dashboard import data, pages, params, texts
+from dashboard.components import AS_OF, GRAIN, LANG, problems_box, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
 from sources.problems import ProjectError
@@ -31,7 +31,7 @@ st.set_page_config(
 try:
     workspace = data.workspace()
 except ProjectError as exc:  # no usable settings: say what is wrong and where, then stop
-    st.error("\n\n".join(f"`{p.render('vi')}`" for p in exc.problems))
+    problems_box(exc.problems, "vi")
     st.stop()
 
 settings = workspace.config.settings
@@ -75,7 +75,7 @@ with st.sidebar:
         options=GRAINS,
         format_func=lambda grain: t(f"grain.{grain}", lang),
     )
-    st.caption(settings.title.get(lang))
+    st.caption(texts.markdown_literal(settings.title.get(lang)))
 
 
 st.navigation(pages.navigation(lang)).run()

@@ -39,7 +39,7 @@ from dashboard.style import (
     status_colour,
     status_icon,
 )
-from dashboard.texts import status_text
+from dashboard.texts import plotly_literal, status_text
 from metrics import fmt as fmtlib
 from sources.problems import Lang
 
@@ -64,7 +64,7 @@ def _base_layout(
         template="plotly_white",
         font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
         separators=SEPARATORS[lang],
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        title={"text": plotly_literal(title), "x": 0, "xanchor": "left"} if title else None,
         margin=m,
         height=height,
         showlegend=showlegend,
@@ -355,7 +355,9 @@ def breakdown(
     has_target = "target" in df.columns
 
     keys = [str(r[key]) for r in rows]
-    labels = _unique_labels([str(r[dim_label_col]) for r in rows], keys)
+    labels = [
+        plotly_literal(x) for x in _unique_labels([str(r[dim_label_col]) for r in rows], keys)
+    ]
     values = [_num(r.get("value")) for r in rows]
     statuses = [r.get("status") for r in rows] if has_status else [None] * len(rows)
     targets = [_num(r.get("target")) for r in rows] if has_target else [None] * len(rows)
@@ -653,6 +655,8 @@ def scorecard_heatmap(
     hover = [[""] * nc for _ in range(nr)]
     custom = [[row_keys[lab]] * nc for lab in row_labels]
     seen_status: set[str] = set()
+    shown_rows = [plotly_literal(label) for label in row_labels]  # names as written, not markup
+    shown_cols = [plotly_literal(label) for label in col_labels]
     for r in rows:
         i, j = ri[str(r[row_label_col])], ci[str(r[col_label_col])]
         status = r.get(status_col) if r.get(status_col) in STATUS_STYLE else "no_data"
@@ -661,15 +665,15 @@ def scorecard_heatmap(
         z[i][j] = float(_STATUS_CODE[status])
         text[i][j] = STATUS_STYLE[status][1]
         hover[i][j] = (
-            f"<b>{row_labels[i]}</b><br>{col_labels[j]}<br>"
+            f"<b>{shown_rows[i]}</b><br>{shown_cols[j]}<br>"
             f"{fmtlib.value(r.get(value_col), f, lang)}<br>{status_text(status, lang)}"
         )
 
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=col_labels if slant is not None else [_wrap(c) for c in col_labels],
-            y=row_labels,
+            x=shown_cols if slant is not None else [_wrap(c) for c in shown_cols],
+            y=shown_rows,
             zmin=-0.5,
             zmax=len(STATUS_ORDER) - 0.5,
             colorscale=_status_colorscale(),

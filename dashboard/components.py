@@ -155,16 +155,20 @@ def link_params(**extra: str) -> dict[str, str]:
 
 
 def page_link(page: str, label: str, **params: str) -> None:
-    """A link to one of the dashboard's pages, keeping the shared controls."""
+    """A link to one of the dashboard's pages, keeping the shared controls; its label (a metric's
+    or a unit's name) is shown as written, never read as Markdown."""
+    label = texts.markdown_literal(label)
     st.page_link(pages.file_of(page), label=label, query_params=link_params(**params))
 
 
 def page_header(title: str, caption: str | None = None) -> None:
-    """The page's heading, its caption (the period in words), and the cards' style sheet."""
+    """The page's heading, its caption (the period in words), and the cards' style sheet; the
+    title (a metric's or a unit's name) is shown as written."""
+    # html-safe: a fixed style sheet
     st.html(style.PAGE_CSS)
-    st.header(title, anchor=False)
+    st.header(texts.markdown_literal(title), anchor=False)
     if caption:
-        st.caption(caption)
+        st.caption(texts.markdown_literal(caption))
 
 
 # --------------------------------------------------------------------------- small pieces
@@ -354,18 +358,21 @@ def broken_files_notice(files: Sequence[BrokenFile], lang: Lang, zone: str) -> N
 
 def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
     """What went wrong reading data, one line per problem with its place; the page goes on."""
-    st.error("\n\n".join(f"`{p.render(lang)}`" for p in problems), icon=":material/error:")
+    lines = (texts.markdown_literal(p.render(lang)) for p in problems)
+    st.error("\n\n".join(lines), icon=":material/error:")
 
 
 def metric_card(card: Card, lang: Lang) -> None:
     """A bordered card whose title opens the metric's page; a failed metric's error card."""
     if card.failed:
         with st.container(border=True, key=f"error_{card.metric}"):
+            # html-safe: error_card_html escapes every text it holds (_e)
             st.html(error_card_html(card, lang))
         return
     title = texts.card_text(card, lang).title
     with st.container(border=True, key=f"card_{card.metric}"), guard(title, lang):
         page_link("metric", title, metric=card.metric)
+        # html-safe: card_html escapes every text it holds (_e)
         st.html(card_html(card, lang))
 
 
@@ -447,13 +454,15 @@ def themes_html(rows: Sequence[ThemeRow], lang: Lang) -> str:
 
 def column_heading(text: str) -> None:
     """A small heading over a column of the overview's "needs attention"."""
+    # html-safe: fixed markup, the heading escaped
     st.html(f'<div class="r57-head">{_e(text)}</div>')
 
 
 def theme_header(title: str, state: ThemeState, lang: Lang, description: str = "") -> None:
     """A theme's heading in the detailed section: its name, status, counts and description."""
-    st.subheader(title, anchor=False)
+    st.subheader(texts.markdown_literal(title), anchor=False)
     extra = f" · {_e(description)}" if description else ""
+    # html-safe: fixed markup; the title's counts and description escaped
     st.html(
         f'<div class="r57-card">{status_chip_html(state.status, lang)} '
         f'<span class="r57-muted">{_e(counts_text(state, lang))}{extra}</span></div>'
@@ -606,6 +615,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
     if spec is None:
         for problem in data.config().broken_metrics.get(metric_id, []):
             where = texts.location_text(problem.location, lang)
+            # html-safe: fixed markup; the problem and its place escaped
             st.html(
                 f'<div class="r57-error"><b>{_e(problem.text(lang))}</b>'
                 + (
@@ -651,6 +661,7 @@ def definition(metric_id: str, spec: Metric | None, lang: Lang) -> None:
             t("metric.file_line", lang, file=loc.file, line=loc.line) if loc else "",
         ),
     ]
+    # html-safe: _rows_html escapes every cell
     st.html(_rows_html(rows))
 
 
@@ -670,6 +681,7 @@ def source_freshness(healths: Sequence[SourceHealth], lang: Lang) -> None:
             (t("data.owner", lang), views.unit_name(spec.owner, lang)),
             (t("data.problem", lang), h.error.text(lang) if h.error else ""),  # type: ignore[arg-type]
         ]
+        # html-safe: fixed markup; the source's title and rows escaped
         st.html(
             f'<div class="r57-card"><b>{_e(spec.title.get(lang))}</b> {source_chip_html(h.status, lang)}'
             f"{_rows_html(rows)}</div>"

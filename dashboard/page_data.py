@@ -23,6 +23,7 @@ ui.page_header(
 
 by_source = data.health(c.as_of)
 with ui.guard(t("data.sources", c.lang), c.lang):
+    # html-safe: health_summary_html escapes every text it holds
     st.html(ui.health_summary_html(list(by_source.values()), c.lang))
     st.dataframe(
         ui.sources_table(list(by_source.values()), c.lang), hide_index=True, width="stretch"
@@ -44,6 +45,7 @@ except ProjectError as exc:  # the register of databases cannot be read
     ui.problems_box(exc.problems, c.lang)
 else:
     with ui.guard(t("data.sharing_by_department", c.lang), c.lang):
+        # html-safe: closed_departments_html escapes every text it holds
         st.html(ui.closed_departments_html(sharing, c.lang))
         st.dataframe(ui.sharing_table(sharing, c.lang), hide_index=True, width="stretch")
 

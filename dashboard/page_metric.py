@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, pages, views
+from dashboard import charts, data, pages, texts, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -50,7 +50,7 @@ if spec is not None:  # its file is broken: say that an earlier version of it is
     kept = [b for b in cfg.broken_files if b.file == spec.loc.file]
     ui.broken_files_notice(kept, c.lang, cfg.settings.timezone)
 if spec is not None and spec.description:
-    st.markdown(spec.description.get(c.lang))
+    st.markdown(texts.markdown_literal(spec.description.get(c.lang)))  # as written: no markup
 
 left, right = st.columns([1, 3], gap="medium")
 with left:
@@ -59,6 +59,7 @@ with left:
             metric_id, entries_by_id.get(metric_id), views.missing_problem(metric_id)
         )
     with st.container(border=True, key=f"{'error' if card.failed else 'card'}_{metric_id}"):
+        # html-safe: card_html escapes every text it holds
         st.html(ui.card_html(card, c.lang))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
     with ui.guard(t("metric.freshness", c.lang), c.lang):
@@ -94,7 +95,10 @@ if spec is not None and spec.dimensions:
         format_func=lambda d: views.dimension_title(d, c.lang),
     )
     head.subheader(
-        t("metric.breakdown", c.lang, dimension=views.dimension_title(dim, c.lang)), anchor=False
+        texts.markdown_literal(
+            t("metric.breakdown", c.lang, dimension=views.dimension_title(dim, c.lang))
+        ),
+        anchor=False,
     )
     breakdown = views.breakdown(metric_id, dim, c.as_of, c.grain, c.lang)
     many = breakdown.height > 2 * DEFAULT_N
@@ -174,7 +178,7 @@ if spec is not None and not series.is_empty():
             shown = ui.breakdown_table(breakdown, spec.format, name, spec.direction, c.lang)
             tables.append((f"by_{dim}", name, shown, breakdown))
         for tab, (suffix, _, shown, raw) in zip(
-            st.tabs([x[1] for x in tables]), tables, strict=True
+            st.tabs([texts.markdown_literal(x[1]) for x in tables]), tables, strict=True
         ):
             with tab:
                 st.dataframe(

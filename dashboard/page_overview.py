@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, registers, views
+from dashboard import data, registers, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -42,6 +42,7 @@ rows = [
     for theme in cfg.settings.themes
 ]
 with ui.guard(t("overview.themes", c.lang), c.lang):
+    # html-safe: themes_html escapes every text it holds
     st.html(ui.themes_html(rows, c.lang))
 
 st.subheader(t("overview.needs_attention", c.lang), anchor=False)
@@ -77,6 +78,7 @@ with right, ui.guard(t("overview.source_issues", c.lang), c.lang):
     issues = views.source_issues(c.as_of, c.lang)
     with st.container(height=ATTENTION_HEIGHT, border=False, key="source_issues"):
         if issues:
+            # html-safe: source_issues_html escapes every text it holds
             st.html(ui.source_issues_html(issues, c.lang))
         else:
             st.caption(t("overview.sources_ok", c.lang))
@@ -90,7 +92,7 @@ chosen = ui.url_control(
     default=None,
     options=list(cfg.themes),
     key="overview_theme",
-    format_func=lambda theme: views.theme_title(theme, c.lang),
+    format_func=lambda theme: texts.markdown_literal(views.theme_title(theme, c.lang)),
     label_visibility="collapsed",
 )
 for theme in cfg.settings.themes:

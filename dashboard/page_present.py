@@ -424,6 +424,7 @@ def _snapshot_id(lang: Lang) -> int | None:
 
 
 def render() -> None:
+    # html-safe: a fixed style sheet
     st.html(style.PRESENTER_CSS)
     try:
         workspace = data.workspace()

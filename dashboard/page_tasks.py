@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
-from dashboard import data, registers, views
+from dashboard import data, registers, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -96,7 +96,11 @@ for number, name in groups.items():
     late = registers.only_overdue(rows).height
     label = f"{name} — {t('tasks.group_summary', c.lang, n=rows.height, overdue=late)}"
     with (
-        st.expander(label, expanded=group is not None, icon=":material/error:" if late else None),
+        st.expander(
+            texts.markdown_literal(label),
+            expanded=group is not None,
+            icon=":material/error:" if late else None,
+        ),
         ui.guard(name, c.lang),
     ):
         st.dataframe(ui.task_table(rows, c.lang), hide_index=True, width="stretch")

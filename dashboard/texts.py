@@ -12,6 +12,7 @@ dates go through :mod:`metrics.fmt`, phrases through :mod:`dashboard.i18n`, icon
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -37,6 +38,12 @@ def markdown_literal(text: str) -> str:
     """Text from YAML, the URL or the store, made literal where Streamlit reads Markdown
     (alerts, captions, button labels): no links, images or formatting smuggled in."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def plotly_literal(text: str) -> str:
+    """Text from YAML or data made literal where Plotly reads its HTML-like labels (axis labels,
+    hover text, titles): ``<b>`` or ``<a href=…>`` in a unit's name is shown, not obeyed."""
+    return html.escape(text, quote=False)
 
 
 # --------------------------------------------------------------------------- statuses

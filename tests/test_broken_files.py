@@ -19,7 +19,7 @@ from dashboard.briefing.powerpoint import build_pptx
 from metrics.deck import compute_deck
 from metrics.workspace import open_workspace
 from tests.conftest import CONFERENCE, REPO
-from tests.test_app_pages import CARD, ERROR, run
+from tests.test_app_pages import CARD, ERROR, as_read, run
 from tests.test_last_valid import SYNTAX, _break_syntax
 
 MONTHLY = "monthly-review"  # a board whose first slide shows the discipline theme
@@ -44,17 +44,31 @@ def folder(config_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _notice(at: AppTest) -> str:
     [warning] = [w.value for w in at.warning if "định nghĩa" in w.value or "definition" in w.value]
-    return warning.replace("\\", "")  # as read: without the Markdown escapes
+    return as_read(warning)
 
 
-def test_an_edit_that_breaks_a_file_keeps_its_last_valid_version_serving(folder: Path) -> None:
+def _unknown_column(path: Path) -> int:
+    """Make the first metric read a column its source does not have; the line of the change."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("count(start_date <= as_of)", "count(start_day <= as_of)", 1))
+    return text[: text.index("count(start_date <= as_of)")].count("\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [(_break_syntax, "invalid YAML"), (_unknown_column, "unknown column 'start_day'")],
+    ids=["syntax", "unknown-column"],
+)
+def test_an_edit_that_breaks_a_file_keeps_its_last_valid_version_serving(
+    folder: Path, edit, message: str
+) -> None:
     before = {m for h in run().html for m in CARD.findall(h.value)}
-    line = _break_syntax(folder / "metrics" / "discipline.yaml")
+    line = edit(folder / "metrics" / "discipline.yaml")
     time.sleep(1.1)  # the app looks at the files' times at most once a second
 
     at = run(lang="en")
     notice = _notice(at)
-    assert f"config/metrics/discipline.yaml, line {line}: invalid YAML" in notice
+    assert f"config/metrics/discipline.yaml, line {line}: {message}" in notice
     assert "its last valid version (from" in notice
     assert {m for h in at.html for m in CARD.findall(h.value)} == before  # every card is there
 

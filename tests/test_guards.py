@@ -11,7 +11,7 @@ from dashboard import charts, components, data, registers, texts, views
 from dashboard.briefing import figures
 from metrics.deck import DeckSlide
 from tests.conftest import REPO
-from tests.test_app_pages import CARD, run
+from tests.test_app_pages import CARD, as_read, run
 
 PRESENTER = str(REPO / "dashboard" / "page_present.py")
 BROKEN = "tasks_total"
@@ -153,7 +153,7 @@ def test_a_table_or_list_that_raises_leaves_the_rest_of_the_page(
     monkeypatch.setattr(module, name, broken)
     at = run(page, lang="en", **params)
     errors = _errors(at)
-    said = [e.replace("\\", "").lower() for e in errors]  # as read, without Markdown escapes
+    said = [as_read(e).lower() for e in errors]
     assert any(words.lower() in e and "cannot be shown" in e for e in said), errors
     assert _headings(at) == _BASELINE[key]
     _no_trace(errors)
