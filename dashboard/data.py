@@ -18,9 +18,11 @@ what (a user's role and unit scope) is checked in one place:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -30,7 +32,7 @@ from metrics.deck import Deck, compute_deck, deck_from_snapshot
 from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
-from metrics.store import Store, default_url
+from metrics.store import Audit, Store, StoreError, default_url
 from metrics.workspace import Workspace, open_workspace
 from sources import layout
 from sources.health import SourceHealth
@@ -51,6 +53,7 @@ register_messages(
     }
 )
 
+log = logging.getLogger(__name__)
 RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
@@ -303,6 +306,15 @@ def live_deck(board_id: str, as_of_default: dt.date, as_of: dt.date | None) -> D
 def store() -> Store:
     """The store of published snapshots (``KPI_STORE_URL``, else SQLite under the state folder)."""
     return Store(default_url(config()))
+
+
+def record_event(**event: Any) -> None:
+    """An event in the store's audit trail (``metrics.store.Audit.record``); a store that cannot
+    be reached costs the record, logged, never what the user asked for."""
+    try:
+        Audit(default_url(config())).record(**event)
+    except StoreError:
+        log.warning("the audit trail could not record %s", event.get("action"), exc_info=True)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

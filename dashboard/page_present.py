@@ -305,7 +305,7 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
         for kind, form in briefing.FORMATS.items():
             st.download_button(
                 pick(form.label, lang),
-                data=lambda kind=kind: briefing.build(deck, lang, kind),
+                data=lambda kind=kind: _briefing(deck, lang, kind),
                 file_name=briefing.file_name(deck, lang, kind),
                 mime=form.mime,
                 key=f"pc-download-{kind}",
@@ -322,6 +322,14 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
                 icon=":material/update:",
             )
         _snapshot_list(config, deck, lang)
+
+
+def _briefing(deck: Deck, lang: Lang, kind: str) -> bytes:
+    """The briefing file, its export recorded in the audit trail."""
+    content = briefing.build(deck, lang, kind)
+    who = _author() or t("snapshot.anonymous", lang)
+    data.record_event(actor=who, **briefing.export_event(deck, lang, kind))
+    return content
 
 
 def _author() -> str:

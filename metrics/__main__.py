@@ -1,4 +1,4 @@
-"""``python -m metrics``: validate, compute, schema."""
+"""``python -m metrics``: validate, compute, schema, and the store's commands."""
 
 import sys
 

@@ -1,4 +1,5 @@
-"""The command line: ``validate`` a configuration, ``compute`` its metrics, print the ``schema``.
+"""The command line: ``validate`` a configuration, ``compute`` its metrics, print the ``schema``;
+the store's commands (publish, snapshots, directives, audit, store) are in ``metrics.cli_store``.
 
 Output for people is Vietnamese by default (numbers written ``1.234,5``); JSON and CSV are for
 other programs and keep plain ISO dates and unformatted numbers.
@@ -16,6 +17,7 @@ from typing import TextIO
 import polars as pl
 
 from metrics import fmt
+from metrics.cli_store import COMMANDS, add_commands, run
 from metrics.config import Config
 from metrics.engine import MAX_PERIODS, Request, Results, compute
 from metrics.loader import load_config
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--metric", action="append", default=[], help="metric id (repeatable)")
     run.add_argument("--format", choices=["table", "json", "csv"], default="table")
     sub.add_parser("schema", help="print the JSON Schema of metric files")
+    add_commands(sub, common)
     return parser
 
 
@@ -240,6 +243,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return _validate(args, out)
     if args.command == "compute":
         return _compute(args, out)
+    if args.command in COMMANDS:
+        return run(args, out)
     json.dump(metric_file_schema(), out, ensure_ascii=False, indent=2)
     out.write("\n")
     return 0

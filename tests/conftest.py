@@ -10,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 CONFERENCE = "conference-2025-11-14"  # the demo's board for the conference of 14/11/2025
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # see docs/development.md
 
 
 def needs_server(name: str, reason: str) -> None:
@@ -17,6 +18,32 @@ def needs_server(name: str, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{name} is required in CI but unreachable: {reason}")
     pytest.skip(f"needs {name}: {reason}")
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[str]:
+    """A fresh schema of its own on the test PostgreSQL (``PG_URL``), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(PG_URL)
+    try:
+        with admin.connect():
+            pass
+    except OperationalError as exc:
+        admin.dispose()
+        needs_server("PostgreSQL at 127.0.0.1:5432 (database test)", str(exc.orig).strip())
+    schema = f"kpi_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True, scope="session")

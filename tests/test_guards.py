@@ -66,21 +66,27 @@ def _presenter(**params: str):
     return at
 
 
-def test_a_slide_card_or_chart_that_raises_leaves_the_slide(
-    monkeypatch: pytest.MonkeyPatch, tmp_path
-) -> None:
+def _break_card_words(monkeypatch: pytest.MonkeyPatch, tmp_path, metric: str) -> None:
+    """The words of one card raise (and the presenter's store is the test's own)."""
     monkeypatch.setenv("KPI_STORE_URL", f"sqlite:///{tmp_path / 's.sqlite'}")
     original = texts.card_text
 
     def card_text(card, lang):
-        if card.metric == "tasks_overdue_central":
+        if card.metric == metric:
             raise KeyError("boom")
         return original(card, lang)
+
+    monkeypatch.setattr(texts, "card_text", card_text)
+
+
+def test_a_slide_card_or_chart_that_raises_leaves_the_slide(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    _break_card_words(monkeypatch, tmp_path, "tasks_overdue_central")
 
     def chart_figure(*args, **kwargs):
         raise RuntimeError("no chart today")
 
-    monkeypatch.setattr(texts, "card_text", card_text)
     monkeypatch.setattr(figures, "chart_figure", chart_figure)
     at = _presenter(slide="1")
     errors = _errors(at)
@@ -180,15 +186,7 @@ def test_a_slide_that_raises_keeps_the_way_to_the_next(
 def test_the_speaker_view_lists_the_cards_it_can_say(
     monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    monkeypatch.setenv("KPI_STORE_URL", f"sqlite:///{tmp_path / 's.sqlite'}")
-    original = texts.card_text
-
-    def card_text(card, lang):
-        if card.metric == "tasks_overdue_central":
-            raise KeyError("boom")
-        return original(card, lang)
-
-    monkeypatch.setattr(texts, "card_text", card_text)
+    _break_card_words(monkeypatch, tmp_path, "tasks_overdue_central")
     data.shown_slides().clear()  # no presenter shows another slide of the board
     at = _presenter(slide="1", view="notes")
     errors = _errors(at)

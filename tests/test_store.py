@@ -6,18 +6,15 @@ import datetime as dt
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event
 
 from metrics.store import SnapshotValue, Store, StoreError, default_url
-from tests.conftest import REPO, needs_server
+from tests.conftest import PG_URL, REPO
 from tests.support import config_from
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 AS_OF = dt.date(2025, 11, 14)
 LAYOUT = {"title": {"vi": "Hội nghị Ban Chỉ đạo", "en": "Steering board"}, "slides": [{"n": 1}]}
 
@@ -86,22 +83,7 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Store]:
     if request.param == "sqlite":
         yield Store(f"sqlite:///{tmp_path / 'state' / 'store.sqlite'}")
         return
-    admin = create_engine(PG_URL)
-    try:
-        with admin.connect():
-            pass
-    except OperationalError as exc:
-        admin.dispose()
-        needs_server("PostgreSQL at 127.0.0.1:5432 (database test)", str(exc.orig).strip())
-    schema = f"kpi_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield Store(PG_URL, schema=schema)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
+    yield Store(PG_URL, schema=request.getfixturevalue("pg_schema"))
 
 
 def test_publish_list_and_read_back(store: Store) -> None:

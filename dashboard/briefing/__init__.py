@@ -11,6 +11,8 @@ entry in :data:`FORMATS`; the presenter's download buttons and the command line 
 
 from __future__ import annotations
 
+from typing import Any
+
 from dashboard.briefing import figures, pdf, powerpoint
 from dashboard.briefing.spec import Format
 from metrics.deck import Deck
@@ -24,9 +26,25 @@ def build(deck: Deck, lang: Lang, kind: str) -> bytes:
     return FORMATS[kind].build(deck, lang, figures.render_charts(deck, lang))
 
 
+def export_event(deck: Deck, lang: Lang, kind: str) -> dict[str, Any]:
+    """The audit event of a briefing exported (``metrics.store.Audit.record``'s fields)."""
+    snapshot = deck.snapshot.id if deck.snapshot else None
+    return {
+        "action": "briefing.exported",
+        "object_kind": "board",
+        "object_id": deck.board_id,
+        "detail": {
+            "format": kind,
+            "lang": lang,
+            "as_of": deck.as_of.isoformat(),
+            "snapshot": snapshot,
+        },
+    }
+
+
 def file_name(deck: Deck, lang: Lang, kind: str) -> str:
     suffix = f"-snapshot-{deck.snapshot.id}" if deck.snapshot else ""
     return f"{deck.board_id}-{deck.as_of.isoformat()}{suffix}-{lang}.{kind}"
 
 
-__all__ = ["FORMATS", "Format", "build", "file_name"]
+__all__ = ["FORMATS", "Format", "build", "export_event", "file_name"]

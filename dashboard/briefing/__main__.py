@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from dashboard import texts
-from dashboard.briefing import FORMATS, build, figures
+from dashboard.briefing import FORMATS, build, export_event, figures
 from dashboard.i18n import t
 from metrics.config import Config
 from metrics.deck import Deck, compute_deck, pick
+from metrics.store import StoreError, open_audit
 from metrics.workspace import open_workspace
 from sources.problems import Lang, ProjectError
 
@@ -76,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     temporary = args.out.with_name(f".{args.out.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, args.out)
+    try:  # who exported what, in the audit trail; the file is there either way
+        open_audit(config).record(actor=getpass.getuser(), **export_event(deck, lang, kind))
+    except StoreError as exc:
+        print(f"{t('brief.warning', lang)}: {exc.render(lang)}", file=sys.stderr)
     print(args.out)
     return 0
 

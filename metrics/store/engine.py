@@ -1,5 +1,5 @@
-"""The store's database: one engine per URL for the whole process, short sessions, the tables
-made on first use, and the store's errors.
+"""The store's database: one engine per URL for the whole process, short sessions, the schema
+brought to its newest version on first use (``metrics.store.schema``), and the store's errors.
 
 SQLite is the default (``<state_dir>/store.sqlite``); ``KPI_STORE_URL`` or ``store_url`` in the
 settings names another database (PostgreSQL for deployments). SQLite write transactions start
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
-from metrics.store.tables import StoreModel
+from metrics.store.schema import upgrade as upgrade_schema
 from sources.problems import Problem, ProjectError, register_messages
 
 if TYPE_CHECKING:
@@ -73,8 +73,14 @@ def _sqlite_setup(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _for_writes(engine: Engine) -> Engine:
+    """The engine whose transactions start SQLite's ``BEGIN IMMEDIATE`` (see ``_sqlite_setup``)."""
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
 def _engine(url: str, schema: str | None) -> Engine:
-    """One engine per URL (and schema) for the whole process; tables created on first use."""
+    """One engine per URL (and schema) for the whole process; the schema brought to its newest
+    version on first use (``metrics.store.schema``)."""
     key = (url, schema)
     with _ENGINES_LOCK:
         engine = _ENGINES.get(key)
@@ -91,7 +97,7 @@ def _engine(url: str, schema: str | None) -> Engine:
         if schema:
             engine = engine.execution_options(schema_translate_map={None: schema})
         try:
-            StoreModel.metadata.create_all(engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"}))
+            upgrade_schema(engine, _for_writes(engine), schema)
         except SQLAlchemyError as exc:
             engine.dispose()
             raise unavailable(url, exc) from exc
@@ -139,7 +145,7 @@ class Database:
         """A short session; ``write`` starts SQLite's transaction IMMEDIATE (see above)."""
         engine = self.engine
         if write:
-            engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            engine = _for_writes(engine)
         try:
             with Session(engine, expire_on_commit=False) as session:
                 yield session

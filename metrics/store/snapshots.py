@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from metrics.store.audit import record
 from metrics.store.engine import Database, StoreError, default_url
 from metrics.store.tables import KpiSnapshot, KpiSnapshotValue
 from sources.problems import Problem
@@ -180,6 +181,15 @@ class Store(Database):
                 session.add(row)
                 session.flush()
                 assert row.id is not None
+                record(
+                    session,
+                    actor=author,
+                    action="snapshot.published",
+                    object_kind="snapshot",
+                    object_id=row.id,
+                    detail={"label": label, "board": board_id, "as_of": as_of.isoformat()},
+                    at=created_at,
+                )
                 session.add_all(
                     KpiSnapshotValue(
                         snapshot_id=row.id,
@@ -219,6 +229,21 @@ class Store(Database):
             select(KpiSnapshot).where(KpiSnapshot.label == label, KpiSnapshot.digest == digest)
         ).first()
         return _info(row) if row is not None else None
+
+    def find(self, label: str, board_id: str, as_of: dt.date) -> SnapshotInfo | None:
+        """The first snapshot published with this label, for this board and as-of date."""
+        query = (
+            select(KpiSnapshot)
+            .where(
+                KpiSnapshot.label == label,
+                KpiSnapshot.board_id == board_id,
+                KpiSnapshot.as_of == as_of,
+            )
+            .order_by(KpiSnapshot.id)  # type: ignore[arg-type]
+        )
+        with self.session() as session:
+            row = session.exec(query).first()
+            return _info(row) if row is not None else None
 
     def list_snapshots(self, board_id: str | None = None, limit: int = 200) -> list[SnapshotInfo]:
         """Snapshots, newest first; only one board's when ``board_id`` is given."""

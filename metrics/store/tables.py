@@ -1,5 +1,6 @@
-"""The store's tables (SQLModel, prefixed ``kpi_``): one row per published snapshot and one per
-figure in it. Directives and the audit trail add theirs here, on the same ``StoreModel``."""
+"""The store's tables (SQLModel, prefixed ``kpi_``): published snapshots and their figures, the
+board's directives and their updates, and the audit trail. Each change here needs its revision
+in ``migrations/versions/`` (``tests/test_store_schema.py``)."""
 
 from __future__ import annotations
 
@@ -56,3 +57,58 @@ class KpiSnapshotValue(StoreModel, table=True):
     expected: float | None = None
     status: str = Field(max_length=16)
     delta: float | None = None
+
+
+class KpiDirective(StoreModel, table=True):
+    """A conclusion of the board (chỉ đạo / kết luận): what must be done, by whom, by when.
+
+    ``status`` is the latest of its updates (open, in_progress, done, cancelled); *overdue* is
+    never stored, it is read against a date. Every change is a ``KpiDirectiveUpdate`` row."""
+
+    __tablename__ = "kpi_directive"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    metric: str = Field(index=True, max_length=64)
+    unit: str | None = Field(default=None, index=True, max_length=64)  # the figure it is about
+    task_id: str | None = Field(default=None, max_length=64)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    responsible: str = Field(index=True, max_length=64)  # the unit that must act
+    due: dt.date
+    status: str = Field(index=True, max_length=16)
+    given_by: str = Field(max_length=200)
+    snapshot_id: int | None = Field(default=None, foreign_key="kpi_snapshot.id", index=True)
+    created_at: dt.datetime
+
+
+class KpiDirectiveUpdate(StoreModel, table=True):
+    """One change to a directive, append-only: a note, a status change, evidence, who, when."""
+
+    __tablename__ = "kpi_directive_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    directive_id: int = Field(foreign_key="kpi_directive.id", index=True)
+    at: dt.datetime
+    by: str = Field(max_length=200)
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status_before: str | None = Field(default=None, max_length=16)
+    status_after: str | None = Field(default=None, max_length=16)
+    evidence: str | None = Field(default=None, max_length=1000)  # a link or a file reference
+
+
+class KpiAuditEvent(StoreModel, table=True):
+    """What was done in the app, append-only: when, who, what, to which object, and for a file
+    the content hashes before and after."""
+
+    __tablename__ = "kpi_audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(index=True, max_length=64)
+    object_kind: str = Field(max_length=32)
+    object_id: str = Field(max_length=200)
+    before_hash: str | None = Field(default=None, max_length=64)
+    after_hash: str | None = Field(default=None, max_length=64)
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON
