@@ -12,7 +12,8 @@ what (a user's role and unit scope) is checked in one place:
   is served from memory), keyed on one data key: the configuration's content hash and every
   source's fingerprint, so a changed file or database invalidates exactly what it feeds. Entries
   are capped in number and size because a breakdown by ward over several periods is not small;
-- the store of published snapshots (``store()``), and the slide each presenter shows.
+- the store of published snapshots (``store()``), the board's directives (``directives()``), the
+  audit trail (``record_event``), and the slide each presenter shows.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from metrics.deck import Deck, compute_deck, deck_from_snapshot
 from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
-from metrics.store import Audit, Store, StoreError, default_url
+from metrics.store import Audit, Directives, Store, StoreError, default_url
 from metrics.workspace import Workspace, open_workspace
 from sources import layout
 from sources.health import SourceHealth
@@ -306,6 +307,12 @@ def live_deck(board_id: str, as_of_default: dt.date, as_of: dt.date | None) -> D
 def store() -> Store:
     """The store of published snapshots (``KPI_STORE_URL``, else SQLite under the state folder)."""
     return Store(default_url(config()))
+
+
+def directives() -> Directives:
+    """The board's directives, in the same store as the snapshots (read fresh each run: an
+    update made in another session shows at once)."""
+    return Directives(default_url(config()))
 
 
 def record_event(**event: Any) -> None:

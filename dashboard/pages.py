@@ -34,6 +34,7 @@ PAGES: tuple[Page, ...] = (
     Page("metric", "dashboard/page_metric.py", ":material/monitoring:", "metric"),
     Page("units", "dashboard/page_units.py", ":material/account_tree:", "units"),
     Page("tasks", "dashboard/page_tasks.py", ":material/task_alt:", "tasks"),
+    Page("directives", "dashboard/page_directives.py", ":material/gavel:", "directives"),
     Page("data", "dashboard/page_data.py", ":material/database:", "data"),
     Page("present", "dashboard/page_present.py", ":material/slideshow:", "present"),
 )

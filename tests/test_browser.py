@@ -36,6 +36,7 @@ PAGES = [  # (screenshot name, path, heading)
     ("units", "/units", "Bảng tổng hợp theo đơn vị"),
     ("unit", "/units?unit=so_y_te", "Sở Y tế"),
     ("tasks", "/tasks", "Nhiệm vụ thực hiện Nghị quyết 57"),
+    ("directives", "/directives", "Ý kiến chỉ đạo"),
     ("data", "/data", "Nguồn dữ liệu"),
 ]
 

@@ -48,6 +48,16 @@ def test_publish_once_then_list_and_export(url: str, capsys: pytest.CaptureFixtu
     assert cli(*args) == (0, first)  # the same label and date: the same snapshot
     assert "không chốt lại" in capsys.readouterr().err
 
+    code, table = cli("snapshots")
+    assert table.splitlines()[0].split() == [
+        "id",
+        "label",
+        "board",
+        "as_of",
+        "author",
+        "created_at",
+    ]
+    assert f"{first.strip()}   Hội nghị 14/11  {CONFERENCE}" in table
     code, listed = cli("snapshots", "--format", "json")
     [snapshot] = json.loads(listed)
     assert snapshot["label"] == "Hội nghị 14/11" and snapshot["author"] == "Văn phòng"
@@ -92,6 +102,12 @@ def test_a_conclusion_from_the_command_line(url: str) -> None:
         ("directive.updated", f"directive:{given}"),
     ]
     assert {"at", "actor", "action", "object"} <= set(json.loads(events)[0])
+    _, table = cli("audit", "--since", "2000-01-01")
+    assert table.splitlines()[0].split() == ["at", "actor", "action", "object"]
+    assert "Bí thư Thành ủy" in table and f"directive:{given}" in table
+    assert cli("audit", "--since", "2999-01-01", "--format", "json") == (0, "[]\n")
+    _, listed = cli("directives", "list", "--as-of", "2025-12-01")
+    assert listed.splitlines()[0].split()[:3] == ["id", "status", "due"] and "done" in listed
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,7 @@ PAGES = {
     "units": ("unit", "theme", "kind", "sort"),
     "tasks": ("unit", "level", "group", "status"),
     "data": (),
+    "directives": ("unit", "status", "metric", "meeting", "due_by"),
 }
 PRESENTER = ("board", "slide", "snapshot", "view", "lang", "as_of")
 FUZZ = settings(

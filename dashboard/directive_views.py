@@ -1,0 +1,98 @@
+"""The board's directives as the pages show them: overdue first, each beside its metric's value
+now (the unit's own figure when the directive is about a unit and the metric has one, else the
+city's), in words of the chosen language. Pure: the directives and figures come from
+``dashboard.data``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from dashboard import style
+from dashboard.data import config, results
+from dashboard.i18n import t
+from dashboard.views import UNIT_DIMENSION, metric_title, unit_name
+from metrics import fmt as fmtlib
+from metrics.store import OVERDUE, STATUSES, Directive
+from sources.problems import Lang
+
+FILTER_STATUSES = (OVERDUE, *STATUSES)  # what the status filter offers, overdue first
+
+
+def status_word(status: str, lang: Lang) -> str:
+    return t(f"directive.status.{status}", lang)
+
+
+def ordered(items: Sequence[Directive], day: dt.date) -> list[Directive]:
+    """Overdue first (longest overdue first), then open work by due date, then the closed."""
+    rank = {OVERDUE: 0, "open": 1, "in_progress": 1, "done": 2, "cancelled": 2}
+    return sorted(items, key=lambda d: (rank[d.status_on(day)], -d.days_overdue(day), d.due, d.id))
+
+
+def _values_now(
+    items: Sequence[Directive], day: dt.date, grain: str
+) -> dict[tuple[str, str | None], tuple[float | None, str | None]]:
+    """(metric, unit or None) -> the value and status in the period of ``day``."""
+    cfg = config()
+    metrics = tuple(sorted({d.metric for d in items if d.metric in cfg.metrics}))
+    found: dict[tuple[str, str | None], tuple[float | None, str | None]] = {}
+    if not metrics:
+        return found
+    city = results(day, grain, metrics=metrics).values
+    if not city.is_empty():
+        last = city.filter(pl.col("period_start") == pl.col("period_start").max())
+        for row in last.iter_rows(named=True):
+            found[(row["metric"], None)] = (row["value"], row["status"])
+    by_unit = tuple(m for m in metrics if UNIT_DIMENSION in cfg.metrics[m].dimensions)
+    if by_unit and any(d.unit for d in items):
+        units = results(day, grain, by=(UNIT_DIMENSION,), metrics=by_unit).values
+        if not units.is_empty():
+            last = units.filter(pl.col("period_start") == pl.col("period_start").max())
+            for row in last.iter_rows(named=True):
+                found[(row["metric"], row[UNIT_DIMENSION])] = (row["value"], row["status"])
+    return found
+
+
+def value_now(
+    directive: Directive,
+    values: dict[tuple[str, str | None], tuple[float | None, str | None]],
+    lang: Lang,
+) -> str:
+    """``✕ 79,0%``: the figure the directive is meant to move, as of the page's date."""
+    spec = config().metrics.get(directive.metric)
+    if spec is None:
+        return t("error.page", lang)
+    value, status = values.get((directive.metric, directive.unit), (None, None))
+    if directive.unit and (directive.metric, directive.unit) not in values:
+        value, status = values.get((directive.metric, None), (None, None))
+    shown = fmtlib.value(value, spec.format, lang)
+    return f"{style.status_icon(status)} {shown}" if status else shown
+
+
+def table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang) -> pl.DataFrame:
+    """The directives as a table: one row each, columns named in ``lang``."""
+    values = _values_now(items, day, grain)
+    rows = [
+        {
+            t("directive.id", lang): d.id,
+            t("directive.status", lang): status_word(d.status_on(day), lang),
+            t("directive.due", lang): fmtlib.date(d.due, lang),
+            t("directive.days_overdue", lang): d.days_overdue(day),
+            t("directive.responsible", lang): unit_name(d.responsible, lang),
+            t("directive.metric", lang): metric_title(d.metric, lang),
+            t("directive.value_now", lang): value_now(d, values, lang),
+            t("directive.text", lang): d.text,
+            t("directive.given_by", lang): d.given_by,
+            t("directive.meeting", lang): d.snapshot_id,
+            t("directive.evidence", lang): d.evidence or "",
+        }
+        for d in items
+    ]
+    if rows:
+        return pl.DataFrame(rows)
+    return pl.DataFrame(
+        schema={t("directive.id", lang): pl.Int64, t("directive.text", lang): pl.String}
+    )

@@ -1,0 +1,105 @@
+"""The Directives page as the board's office uses it: every directive overdue first beside the
+figure it is meant to move, filters kept in the URL, an update in a few clicks (recorded with
+who made it, and in the audit trail), and the list as an Excel file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from metrics.store import Audit, Directives, Store
+from tests.test_app_pages import as_read, run
+from tests.test_store import publish
+
+AS_OF = dt.date(2025, 11, 14)
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    address = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("KPI_STORE_URL", address)
+    snapshot = publish(Store(address)).snapshot
+    board = Directives(address)
+    board.add(text="Sở Tài chính hoàn thành các nhiệm vụ quá hạn", metric="tasks_overdue_city",
+              unit="so_tai_chinh", responsible="so_tai_chinh", due=dt.date(2025, 12, 15),
+              given_by="Chủ tịch UBND", snapshot_id=snapshot.id)  # fmt: skip
+    board.add(text="Sở Y tế mở kết nối dữ liệu khám chữa bệnh", metric="datasets_shared_rate",
+              unit="so_y_te", responsible="so_y_te", due=dt.date(2025, 10, 31),
+              given_by="Bí thư Thành ủy", snapshot_id=snapshot.id)  # fmt: skip
+    done = board.add(text="Báo cáo số liệu giải ngân", metric="st_disbursement_rate",
+                     responsible="so_tai_chinh", due=dt.date(2025, 9, 30), given_by="Chủ tịch UBND")  # fmt: skip
+    board.update(done.id, by="Sở Tài chính", status="done")
+    return address
+
+
+def _rows(at) -> pl.DataFrame:
+    [table] = at.dataframe
+    return pl.from_pandas(table.value)
+
+
+def test_overdue_first_with_the_figure_beside_it(url: str) -> None:
+    at = run("directives", lang="en")
+    rows = _rows(at)
+    assert rows["No."].to_list() == [2, 1, 3]  # overdue, open, done
+    assert rows["Status"].to_list() == ["Overdue", "Open", "Done"]
+    assert rows["Days overdue"].to_list() == [14, 0, 0]
+    assert rows["Responsible unit"][0] == "Department of Health"
+    assert rows["Figure now"][0] == "✕ 0.0%"  # the Department of Health shares none of its data
+    assert rows["Figure now"][1].endswith(" 2")  # the city's overdue tasks of that department
+    assert "3 directives, 1 overdue" in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize(
+    ("params", "ids"),
+    [
+        ({"status": "overdue"}, [2]),
+        ({"unit": "so_tai_chinh"}, [1, 3]),
+        ({"metric": "datasets_shared_rate"}, [2]),
+        ({"meeting": "1"}, [2, 1]),
+        ({"due_by": "2025-11-30"}, [2, 3]),
+        ({"status": "done", "unit": "so_tai_chinh"}, [3]),
+    ],
+)
+def test_filters_come_from_the_url(url: str, params: dict[str, str], ids: list[int]) -> None:
+    at = run("directives", lang="en", **params)
+    assert _rows(at)["No."].to_list() == ids
+    assert all(at.query_params[k] in (v, [v]) for k, v in params.items())  # kept for sharing
+
+
+def test_an_update_in_a_few_clicks(url: str) -> None:
+    at = run("directives", lang="en")
+    at.selectbox(key="directive_pick").set_value(2)
+    at.selectbox(key="directive_new_status").set_value("in_progress")
+    at.text_input(key="directive_by").input("Sở Y tế")
+    at.text_area(key="directive_note").input("Đã ký kết nối, đang chạy thử")
+    at.text_input(key="directive_evidence").input("https://soyte.hanoi.gov.vn/ket-noi")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Saved: directive 2" in as_read(s.value) for s in at.success)
+    assert _rows(at)["Status"].to_list()[:2] == ["Overdue", "Open"]  # still past its due date
+    history = Directives(url).get(2)
+    update = history.updates[-1]
+    assert (update.by, update.status_after, update.evidence) == (
+        "Sở Y tế", "in_progress", "https://soyte.hanoi.gov.vn/ket-noi",
+    )  # fmt: skip
+    assert Audit(url).events()[-1].action == "directive.updated"
+
+
+def test_the_list_downloads_as_filtered(url: str) -> None:
+    from dashboard import components, directive_views
+
+    items = [d for d in Directives(url).find() if d.responsible == "so_tai_chinh"]
+    frame = directive_views.table(directive_views.ordered(items, AS_OF), AS_OF, "month", "vi")
+    read = pl.read_excel(io.BytesIO(components.excel_bytes(frame, "Chỉ đạo")))
+    assert read["Số"].to_list() == [1, 3] and read.columns == frame.columns
+
+
+def test_an_unreachable_store_is_said_and_the_app_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_STORE_URL", "postgresql+psycopg://kpi:s3cret@127.0.0.1:1/none")
+    at = run("directives", lang="en")
+    assert any("cannot be used" in as_read(e.value) for e in at.error)
+    assert all("s3cret" not in e.value for e in at.error)
