@@ -23,13 +23,14 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, pages, style, texts, views
+from dashboard import charts, data, directive_views, pages, style, texts, views
 from dashboard.i18n import has, t
 from dashboard.views import ThemeState
 from metrics import fmt as fmtlib
 from metrics.config import BrokenFile
 from metrics.deck import Card
 from metrics.spec import Metric
+from metrics.store import StoreError
 from sources.health import Freshness, SourceHealth
 from sources.problems import Lang, Problem
 
@@ -354,6 +355,29 @@ def broken_files_notice(files: Sequence[BrokenFile], lang: Lang, zone: str) -> N
     lines = [f"- {texts.markdown_literal(texts.broken_file_text(b, lang, zone))}" for b in files]
     heading = t("config.broken_files", lang, n=len(files))
     st.warning(f"**{heading}**\n\n" + "\n".join(lines), icon=":material/warning:")
+
+
+def directives_section(
+    title: str, *, responsible: str | None = None, metric: str | None = None
+) -> None:
+    """A page's own directives (a unit's, or about a metric), overdue first, with the figure
+    when given and now, and a link to the Directives page filtered the same way."""
+    c = ctx()
+    st.subheader(texts.markdown_literal(title), anchor=False)
+    with guard(title, c.lang):
+        try:
+            found = data.directives().find(responsible=responsible, metric=metric, as_of=c.as_of)
+        except StoreError as exc:
+            problems_box(exc.problems, c.lang)
+            return
+        if not found:
+            st.caption(t("directive.none", c.lang))
+            return
+        items = directive_views.ordered(found, c.as_of)
+        frame = directive_views.short_table(items, c.as_of, c.grain, c.lang)
+        st.dataframe(frame, hide_index=True, width="stretch")
+        link = {"unit": responsible} if responsible else {"metric": metric or ""}
+        page_link("directives", t("directive.all", c.lang), **link)
 
 
 def problems_box(problems: Sequence[Problem], lang: Lang) -> None:

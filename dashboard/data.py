@@ -33,7 +33,7 @@ from metrics.deck import Deck, compute_deck, deck_from_snapshot
 from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
-from metrics.store import Audit, Directives, Store, StoreError, default_url
+from metrics.store import Audit, Directives, Snapshot, Store, StoreError, default_url
 from metrics.workspace import Workspace, open_workspace
 from sources import layout
 from sources.health import SourceHealth
@@ -324,10 +324,20 @@ def record_event(**event: Any) -> None:
         log.warning("the audit trail could not record %s", event.get("action"), exc_info=True)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _snapshot(url: str, snapshot_id: int) -> Snapshot:
+    """A published snapshot never changes: cache it for good."""
+    return Store(url).read(snapshot_id)
+
+
+def snapshot(snapshot_id: int) -> Snapshot:
+    """A published snapshot's figures; raises ``StoreError`` when it cannot be read."""
+    return _snapshot(default_url(config()), snapshot_id)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _stored_deck(url: str, snapshot_id: int) -> Deck:
-    """A published snapshot never changes: cache it for good."""
-    return deck_from_snapshot(Store(url).read(snapshot_id))
+    return deck_from_snapshot(_snapshot(url, snapshot_id))
 
 
 def stored_deck(snapshot_id: int) -> Deck:

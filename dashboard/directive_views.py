@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import polars as pl
 
 from dashboard import style
-from dashboard.data import config, results
+from dashboard.data import config, results, snapshot
 from dashboard.i18n import t
 from dashboard.views import UNIT_DIMENSION, metric_title, unit_name
 from metrics import fmt as fmtlib
-from metrics.store import OVERDUE, STATUSES, Directive
+from metrics.store import OVERDUE, STATUSES, Directive, StoreError
 from sources.problems import Lang
 
 FILTER_STATUSES = (OVERDUE, *STATUSES)  # what the status filter offers, overdue first
@@ -70,6 +70,44 @@ def value_now(
         value, status = values.get((directive.metric, None), (None, None))
     shown = fmtlib.value(value, spec.format, lang)
     return f"{style.status_icon(status)} {shown}" if status else shown
+
+
+def value_then(directive: Directive, lang: Lang) -> str:
+    """The figure as it was shown at the meeting that gave the directive ("" without one): the
+    unit's bar when it is about a unit, else the card."""
+    spec = config().metrics.get(directive.metric)
+    if directive.snapshot_id is None or spec is None:
+        return ""
+    try:
+        figures = snapshot(directive.snapshot_id).values
+    except StoreError:
+        return ""
+    for figure in figures:
+        unit = figure.dimensions.get(UNIT_DIMENSION)
+        if figure.metric == directive.metric and unit == directive.unit:
+            shown = fmtlib.value(figure.value, spec.format, lang)
+            return f"{style.status_icon(figure.status)} {shown}"
+    return ""
+
+
+def short_table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang) -> pl.DataFrame:
+    """A page's own directives (a unit's, a metric's): status, due date, what, the figure when
+    given and now."""
+    values = _values_now(items, day, grain)
+    return pl.DataFrame(
+        [
+            {
+                t("directive.status", lang): status_word(d.status_on(day), lang),
+                t("directive.due", lang): fmtlib.date(d.due, lang),
+                t("directive.days_overdue", lang): d.days_overdue(day),
+                t("directive.text", lang): d.text,
+                t("directive.responsible", lang): unit_name(d.responsible, lang),
+                t("directive.value_then", lang): value_then(d, lang),
+                t("directive.value_now", lang): value_now(d, values, lang),
+            }
+            for d in items
+        ]
+    )
 
 
 def table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang) -> pl.DataFrame:

@@ -452,6 +452,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "directive.responsible": {"vi": "Đơn vị thực hiện", "en": "Responsible unit"},
     "directive.metric": {"vi": "Chỉ số", "en": "Metric"},
     "directive.value_now": {"vi": "Số liệu hiện nay", "en": "Figure now"},
+    "directive.value_then": {"vi": "Số liệu khi chỉ đạo", "en": "Figure when given"},
+    "directive.of_unit": {"vi": "Ý kiến chỉ đạo giao đơn vị", "en": "Directives to this unit"},
+    "directive.of_metric": {
+        "vi": "Ý kiến chỉ đạo về chỉ số này",
+        "en": "Directives about this metric",
+    },
+    "directive.all": {"vi": "Xem tất cả ý kiến chỉ đạo →", "en": "See all directives →"},
+    "overview.directives_overdue": {
+        "vi": "{n} ý kiến chỉ đạo quá hạn →",
+        "en": "{n} overdue directives →",
+    },
     "directive.text": {"vi": "Nội dung chỉ đạo", "en": "Directive"},
     "directive.given_by": {"vi": "Người chỉ đạo", "en": "Given by"},
     "directive.meeting": {"vi": "Phiên họp (bản chốt)", "en": "Meeting (snapshot)"},

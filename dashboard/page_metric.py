@@ -211,6 +211,8 @@ if spec is not None and not series.is_empty():
                     icon=":material/download:",
                 )
 
+ui.directives_section(t("directive.of_metric", c.lang), metric=metric_id)
+
 st.subheader(t("metric.definition", c.lang), anchor=False)
 with ui.guard(t("metric.definition", c.lang), c.lang):
     ui.definition(metric_id, spec, c.lang)

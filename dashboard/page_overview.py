@@ -52,6 +52,11 @@ with left, ui.guard(t("overview.off_track", c.lang), c.lang):
     ui.column_heading(f"{t('overview.off_track', c.lang)} ({len(failing)})")
     with st.container(height=ATTENTION_HEIGHT, border=False, key="off_track"):
         ui.off_track_links(failing, c.lang)
+    late = views.overdue_directives(c.as_of)
+    if late:  # the board's own conclusions past their deadline, one click from the list
+        ui.page_link(
+            "directives", t("overview.directives_overdue", c.lang, n=late), status="overdue"
+        )
 with middle, ui.guard(t("overview.top_overdue_units", c.lang), c.lang):
     ui.column_heading(t("overview.top_overdue_units", c.lang))
     overdue = registers.overdue_metric()

@@ -153,6 +153,8 @@ else:
                 with st.expander(t("tasks.register", c.lang)):
                     st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
 
+    ui.directives_section(t("directive.of_unit", c.lang), responsible=unit)
+
     shown: set[str] = set()
     sections = cfg.settings.unit_page  # settings.yaml says which metrics and theme these are
     reports = [x for x in cards if x.metric in sections.reports]

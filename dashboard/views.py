@@ -18,6 +18,7 @@ import polars as pl
 
 from dashboard.data import (
     config,
+    directives,
     health,
     name_columns,
     results,
@@ -26,6 +27,7 @@ from dashboard.i18n import has, t
 from metrics.deck import Card, Text, text_of
 from metrics.engine import Results
 from metrics.spec import Metric
+from metrics.store import StoreError
 from sources.health import STATUSES as HEALTH_STATUSES
 from sources.health import Freshness, SourceHealth, worst_of
 from sources.problems import Problem, ProjectError
@@ -294,6 +296,15 @@ def theme_status(res: Results) -> dict[str, ThemeState]:
 
 
 # --------------------------------------------------------------------------- views of the results
+
+
+def overdue_directives(as_of: dt.date) -> int:
+    """How many of the board's directives are overdue on ``as_of`` (0 when the store cannot be
+    read: the Directives page says why)."""
+    try:
+        return len(directives().find(status="overdue", as_of=as_of))
+    except StoreError:
+        return 0
 
 
 def top_units(metric_id: str, as_of: dt.date, grain: str, n: int) -> list[tuple[str, float]]:

@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from metrics.store import Audit, Directives, Store
+from metrics.store import Audit, Directives, SnapshotValue, Store
 from tests.test_app_pages import as_read, run
-from tests.test_store import publish
+from tests.test_store import figures, publish
 
 AS_OF = dt.date(2025, 11, 14)
 
@@ -22,7 +22,12 @@ AS_OF = dt.date(2025, 11, 14)
 def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     address = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv("KPI_STORE_URL", address)
-    snapshot = publish(Store(address)).snapshot
+    shared = SnapshotValue(  # the Department of Health's bar on the meeting's data slide
+        slide=1, role="chart", metric="datasets_shared_rate", period_start=dt.date(2025, 11, 1),
+        period_end=AS_OF, value=0.0, target=1.0, expected=0.93, status="off_track", delta=0.0,
+        dimensions={"unit": "so_y_te"},
+    )  # fmt: skip
+    snapshot = publish(Store(address), values=[*figures(), shared]).snapshot
     board = Directives(address)
     board.add(text="Sở Tài chính hoàn thành các nhiệm vụ quá hạn", metric="tasks_overdue_city",
               unit="so_tai_chinh", responsible="so_tai_chinh", due=dt.date(2025, 12, 15),
@@ -103,3 +108,33 @@ def test_an_unreachable_store_is_said_and_the_app_stands(monkeypatch: pytest.Mon
     at = run("directives", lang="en")
     assert any("cannot be used" in as_read(e.value) for e in at.error)
     assert all("s3cret" not in e.value for e in at.error)
+
+
+def _section(at, heading: str) -> pl.DataFrame:
+    """The directives table under ``heading`` on a page (the page's other tables come first)."""
+    titles = [h.value for h in at.subheader]
+    assert heading in titles, titles
+    tables = [pl.from_pandas(d.value) for d in at.dataframe]
+    return next(t for t in tables if "Figure when given" in t.columns)
+
+
+def test_a_unit_s_page_and_a_metric_s_page_list_their_directives(url: str) -> None:
+    unit = _section(run("units", lang="en", unit="so_y_te"), "Directives to this unit")
+    assert unit["Status"].to_list() == ["Overdue"] and unit["Days overdue"].to_list() == [14]
+    assert unit["Figure when given"].to_list() == ["✕ 0.0%"]  # from the meeting's snapshot
+    assert unit["Figure now"].to_list() == ["✕ 0.0%"]
+    metric = _section(
+        run("metric", lang="en", metric="tasks_overdue_city"), "Directives about this metric"
+    )
+    assert metric["Directive"].to_list() == ["Sở Tài chính hoàn thành các nhiệm vụ quá hạn"]
+    assert metric["Status"].to_list() == ["Open"]
+
+
+def test_the_overview_counts_overdue_directives_and_the_date_moves_them(url: str) -> None:
+    links = [as_read(link.value) for link in run(lang="en").get("page_link")]
+    assert "1 overdue directives →" in links
+    later = run(lang="en", as_of="2025-12-16")  # the day after the second one's deadline
+    assert "2 overdue directives →" in [as_read(x.value) for x in later.get("page_link")]
+    unit = _section(run("units", lang="en", unit="so_tai_chinh", as_of="2025-12-16"),
+                    "Directives to this unit")  # fmt: skip
+    assert unit["Status"].to_list() == ["Overdue", "Done"]
