@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dashboard import style
-from dashboard.data import config, results, snapshot
+from dashboard.data import config, directives, results, snapshot
 from dashboard.i18n import t
 from dashboard.views import UNIT_DIMENSION, metric_title, unit_name
 from metrics import fmt as fmtlib
@@ -70,6 +70,39 @@ def value_now(
         value, status = values.get((directive.metric, None), (None, None))
     shown = fmtlib.value(value, spec.format, lang)
     return f"{style.status_icon(status)} {shown}" if status else shown
+
+
+SCORECARD_COLUMN = "directives_overdue"  # the scorecard's column of the board's own directives
+
+
+def with_overdue_column(board: pl.DataFrame, day: dt.date, lang: Lang) -> pl.DataFrame:
+    """The units scorecard with one more column: each unit's directives overdue on ``day``,
+    counted against it (off track when there is one). Without a readable store, the board as
+    it was."""
+    if board.is_empty():
+        return board
+    try:
+        late = [d.responsible for d in directives().find(status=OVERDUE, as_of=day)]
+    except StoreError:
+        return board
+    units = board.select("unit", "unit_label").unique(maintain_order=True)
+    counts = units.with_columns(
+        pl.col("unit").map_elements(late.count, return_dtype=pl.Int64).alias("n")
+    )
+    column = counts.select(
+        "unit",
+        "unit_label",
+        pl.lit(SCORECARD_COLUMN).alias("metric"),
+        pl.lit(t("directive.overdue_column", lang)).alias("metric_label"),
+        pl.lit("count").alias("format"),
+        pl.lit("down").alias("direction"),
+        pl.col("n").cast(pl.Float64).alias("value"),
+        pl.when(pl.col("n") > 0)
+        .then(pl.lit("off_track"))
+        .otherwise(pl.lit("on_track"))
+        .alias("status"),
+    )
+    return pl.concat([board, column.select(board.columns)], how="vertical_relaxed")
 
 
 def value_then(directive: Directive, lang: Lang) -> str:

@@ -453,6 +453,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "directive.metric": {"vi": "Chỉ số", "en": "Metric"},
     "directive.value_now": {"vi": "Số liệu hiện nay", "en": "Figure now"},
     "directive.value_then": {"vi": "Số liệu khi chỉ đạo", "en": "Figure when given"},
+    "directive.overdue_column": {"vi": "Ý kiến chỉ đạo quá hạn", "en": "Overdue directives"},
     "directive.of_unit": {"vi": "Ý kiến chỉ đạo giao đơn vị", "en": "Directives to this unit"},
     "directive.of_metric": {
         "vi": "Ý kiến chỉ đạo về chỉ số này",

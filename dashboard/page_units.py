@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, registers, views
+from dashboard import charts, data, directive_views, registers, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -72,7 +72,13 @@ if unit is None:
         format_func=lambda k: t(f"units.kind.{k}", c.lang),
     )
     board = views.scorecard(c.as_of, c.grain, theme, KINDS[kind], c.lang)
-    metric_ids = list(dict.fromkeys(board["metric"].to_list())) if not board.is_empty() else []
+    board = directive_views.with_overdue_column(board, c.as_of, c.lang)
+    labels = (
+        dict(zip(board["metric"], board["metric_label"], strict=True))
+        if not board.is_empty()
+        else {}
+    )
+    metric_ids = list(labels)
     sort = ui.url_control(
         d.selectbox,
         t("units.sort", c.lang),
@@ -84,7 +90,7 @@ if unit is None:
             if s == "off_track"
             else t("units.sort_name", c.lang)
             if s == "name"
-            else t("units.sort_metric", c.lang, metric=views.metric_title(s, c.lang))
+            else t("units.sort_metric", c.lang, metric=labels.get(s, s))
         ),
     )
     if board.is_empty():

@@ -138,3 +138,27 @@ def test_the_overview_counts_overdue_directives_and_the_date_moves_them(url: str
     unit = _section(run("units", lang="en", unit="so_tai_chinh", as_of="2025-12-16"),
                     "Directives to this unit")  # fmt: skip
     assert unit["Status"].to_list() == ["Overdue", "Done"]
+
+
+def test_the_scorecard_counts_overdue_directives_against_each_unit(url: str) -> None:
+    from dashboard import directive_views
+
+    board = pl.DataFrame(
+        {
+            "unit": ["so_y_te", "so_tai_chinh"], "unit_label": ["Sở Y tế", "Sở Tài chính"],
+            "metric": ["m", "m"], "metric_label": ["M", "M"], "format": ["percent"] * 2,
+            "direction": ["up"] * 2, "value": [0.5, 0.9], "status": ["off_track", "on_track"],
+        }
+    )  # fmt: skip
+    later = dt.date(2025, 12, 16)  # both open directives past their deadline
+    column = directive_views.with_overdue_column(board, later, "en").filter(
+        pl.col("metric") == directive_views.SCORECARD_COLUMN
+    )
+    assert column.select("unit", "value", "status").rows() == [
+        ("so_y_te", 1.0, "off_track"),
+        ("so_tai_chinh", 1.0, "off_track"),  # its done directive does not count
+    ]
+    assert column["metric_label"].unique().to_list() == ["Overdue directives"]
+    at = run("units", lang="en", theme="data")
+    [chart] = at.get("plotly_chart")
+    assert "Overdue directives" in chart.proto.spec
