@@ -258,10 +258,11 @@ def test_a_broken_file_is_named_and_the_rest_stands(
     """An edit that breaks a metric file and a new file with an unknown column, as a staff member
     saves them while the app runs: the overview names each file and line, the broken file's
     last valid version keeps its cards, and the new metric shows an error in its theme."""
-    visit(page, server, "/?lang=en")
     cards = "[data-card]"
-    page.locator("[data-card=tasks_total]").wait_for(timeout=30_000)
-    before = page.locator(cards).count()
+    every = len(load_config(demo_config).metrics)  # one card per metric once the page is drawn
+    all_drawn = f"document.querySelectorAll('{cards}').length >= {every}"
+    visit(page, server, "/?lang=en")
+    page.wait_for_function(all_drawn, timeout=30_000)
     discipline = demo_config / "metrics" / "discipline.yaml"
     original = discipline.read_text(encoding="utf-8")
     new = demo_config / "metrics" / "zz_new.yaml"
@@ -275,11 +276,12 @@ def test_a_broken_file_is_named_and_the_rest_stands(
         time.sleep(1.2)  # the app looks at the files' times at most once a second
         visit(page, server, "/?lang=en")
         page.locator("[data-error=patents_granted]").wait_for(timeout=30_000)
+        page.wait_for_function(all_drawn, timeout=30_000)
         notice = page.locator("[data-testid=stAlertContentWarning]").first.inner_text()
         assert "config/metrics/discipline.yaml, line 3: invalid YAML" in notice
         assert "its last valid version (from" in notice
         assert "config/metrics/zz_new.yaml, line 6: unknown column 'patent_no'" in notice
-        assert page.locator(cards).count() == before  # the broken file's cards still serve
+        assert page.locator(cards).count() == every  # the broken file's cards still serve
         assert page.locator("[data-error=patents_granted]").count() == 1
         screenshot(page, "overview-broken-file")
     finally:
