@@ -61,13 +61,14 @@ def value_now(
     values: dict[tuple[str, str | None], tuple[float | None, str | None]],
     lang: Lang,
 ) -> str:
-    """``✕ 79,0%``: the figure the directive is meant to move, as of the page's date."""
+    """``✕ 79,0%``: the figure the directive is meant to move, as of the page's date: the
+    unit's own when the metric breaks down by unit (no data when the unit has none, never the
+    city's in its place), else the city's."""
     spec = config().metrics.get(directive.metric)
     if spec is None:
         return t("error.page", lang)
-    value, status = values.get((directive.metric, directive.unit), (None, None))
-    if directive.unit and (directive.metric, directive.unit) not in values:
-        value, status = values.get((directive.metric, None), (None, None))
+    by_unit = directive.unit if UNIT_DIMENSION in spec.dimensions else None
+    value, status = values.get((directive.metric, by_unit), (None, None))
     shown = fmtlib.value(value, spec.format, lang)
     return f"{style.status_icon(status)} {shown}" if status else shown
 

@@ -162,3 +162,11 @@ def test_the_scorecard_counts_overdue_directives_against_each_unit(url: str) -> 
     at = run("units", lang="en", theme="data")
     [chart] = at.get("plotly_chart")
     assert "Overdue directives" in chart.proto.spec
+
+
+def test_a_unit_without_a_figure_never_shows_the_city_s(url: str) -> None:
+    from dashboard import directive_views
+
+    about = Directives(url).get(2)  # the Department of Health's, on a metric by unit
+    city_only = {("datasets_shared_rate", None): (0.79, "off_track")}
+    assert directive_views.value_now(about, city_only, "en") == "no data"
