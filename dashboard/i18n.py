@@ -485,6 +485,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Đã lưu: chỉ đạo số {id} — {status}",
         "en": "Saved: directive {id} — {status}",
     },
+    "directive.new": {"vi": "Giao chỉ đạo mới", "en": "Give a directive"},
+    "directive.new_task": {
+        "vi": "Giao chỉ đạo về một nhiệm vụ",
+        "en": "Give a directive about a task",
+    },
+    "directive.record": {"vi": "Ghi kết luận", "en": "Record a conclusion"},
+    "directive.text_placeholder": {
+        "vi": "Ví dụ: Sở … rà soát, hoàn thành trước ngày …",
+        "en": "E.g.: the department reviews … and completes it by …",
+    },
+    "directive.choose_metric": {"vi": "Chọn chỉ số", "en": "Choose a metric"},
+    "directive.metric_on_screen": {
+        "vi": "Chỉ số của trang đang chiếu",
+        "en": "The metric of the slide on screen",
+    },
+    "directive.owner_proposed": {
+        "vi": "Đơn vị chủ trì chỉ số",
+        "en": "The metric's owner",
+    },
+    "directive.choose_unit": {"vi": "chọn đơn vị thực hiện", "en": "choose the responsible unit"},
+    "directive.task": {"vi": "Nhiệm vụ", "en": "Task"},
+    "directive.choose_task": {"vi": "Chọn nhiệm vụ", "en": "Choose a task"},
+    "directive.give": {"vi": "Giao chỉ đạo", "en": "Record the directive"},
+    "directive.keys": {
+        "vi": "Ctrl+Enter trong ô nội dung để lưu ngay.",
+        "en": "Ctrl+Enter in the text box records it at once.",
+    },
+    "directive.fill_first": {
+        "vi": "Chưa lưu: cần nhập “{what}”.",
+        "en": "Not recorded: “{what}” is needed.",
+    },
+    "directive.given": {"vi": "Đã ghi chỉ đạo số {id}", "en": "Directive {id} recorded"},
+    "directive.to": {"vi": "giao {unit}", "en": "to {unit}"},
+    "directive.due_on": {"vi": "hạn {date}", "en": "due {date}"},
+    "directive.at_meeting": {"vi": "phiên họp số {id}", "en": "meeting snapshot {id}"},
+    "directive.slide_without_metric": {
+        "vi": "Trang này không có chỉ số: chọn chỉ số khi ghi kết luận.",
+        "en": "This slide has no metric: choose one when recording a conclusion.",
+    },
+    "directive.attach_line": {
+        "vi": "Kết luận ghi lúc này: về “{metric}” · giao {unit}",
+        "en": "A conclusion recorded now: about “{metric}” · to {unit}",
+    },
     "error.part": {
         "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",
         "en": "“{what}” cannot be shown; the rest of the page is not affected.",

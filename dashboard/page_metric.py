@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, pages, texts, views
+from dashboard import charts, data, directive_entry, pages, texts, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -212,6 +212,9 @@ if spec is not None and not series.is_empty():
                 )
 
 ui.directives_section(t("directive.of_metric", c.lang), metric=metric_id)
+directive_entry.section(
+    "metric-directive", lambda: directive_entry.Subject(metric_id), metrics=list(titles)
+)
 
 st.subheader(t("metric.definition", c.lang), anchor=False)
 with ui.guard(t("metric.definition", c.lang), c.lang):

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import briefing, charts, data, params, style, texts
+from dashboard import briefing, charts, data, directive_entry, params, style, texts, views
 from dashboard.briefing import figures
 from dashboard.components import broken_files_notice, guard
 from dashboard.i18n import t
@@ -33,6 +33,7 @@ from metrics.deck import (
     Card,
     Deck,
     DeckSlide,
+    meeting_snapshot,
     pick,
     publish_deck,
     text_of,
@@ -258,13 +259,18 @@ def _figures(slide: DeckSlide, lang: Lang) -> None:
                 st.text(f"{text.title}: {text.error or ' · '.join(p for p in parts if p)}")
 
 
+def _shown_index(deck: Deck, shown_key: tuple[str, str]) -> int:
+    """The slide the presenter's tab shows (``?slide=`` until it has shown one)."""
+    return data.shown_slides().get(shown_key, _slide_index(len(deck.slides)))
+
+
 def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
     """Current and next slide and the notes, following the slide the presenter shows."""
 
     @st.fragment(run_every=FOLLOW_EVERY)
     def follow() -> None:
         total = len(deck.slides)
-        index = data.shown_slides().get(shown_key, _slide_index(total))
+        index = _shown_index(deck, shown_key)
         slide = deck.slides[index]
         with st.container(key="pc-counter"):
             st.text(t("present.slide_of", lang, n=index + 1, total=total))
@@ -281,8 +287,57 @@ def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
             st.text(pick(upcoming.title, lang) if upcoming else t("present.end_of_deck", lang))
         if upcoming is not None:
             _figures(upcoming, lang)
+        subject = _on_slide(deck, slide, lang)
+        with st.container(key="pc-notes-attach"):
+            st.caption(texts.markdown_literal(_attached_to(subject, lang)))
 
     follow()
+    st.subheader(t("directive.record", lang), anchor=False)
+    directive_entry.form(
+        "pc-directive",
+        lambda: _on_slide(deck, deck.slides[_shown_index(deck, shown_key)], lang),
+        metrics=list(dict.fromkeys(m for s in deck.slides for m in _slide_metrics(s))),
+        lang=lang,
+        as_of=deck.as_of,
+    )
+
+
+def _slide_metrics(slide: DeckSlide) -> list[str]:
+    """The metrics a slide shows: its cards', then its chart's."""
+    found = [card.metric for card in slide.cards]
+    return found + ([slide.chart.metric] if slide.chart is not None else [])
+
+
+def _on_slide(deck: Deck, slide: DeckSlide, lang: Lang) -> directive_entry.Subject:
+    """What a conclusion recorded now is about: the slide's first metric, for the slide's unit
+    (else the metric's owner), in the meeting's snapshot."""
+    metrics = _slide_metrics(slide)
+    card = slide.cards[0] if slide.cards else None
+    period = (
+        (card.period_start, card.period_end)
+        if card is not None and card.period_start and card.period_end
+        else None
+    )
+    return directive_entry.Subject(
+        metric=metrics[0] if metrics else None,
+        responsible=slide.unit,
+        unit=slide.unit,
+        period=period,
+        meeting=lambda author: meeting_snapshot(
+            data.store(), deck, label=_default_label(deck, lang), author=author
+        ),
+    )
+
+
+def _attached_to(subject: directive_entry.Subject, lang: Lang) -> str:
+    """``Kết luận ghi lúc này: về … · giao …``, or what the speaker must choose."""
+    if subject.metric is None:
+        return t("directive.slide_without_metric", lang)
+    owner = subject.owner()
+    unit = views.unit_name(owner, lang) if owner else t("directive.choose_unit", lang)
+    return t(
+        "directive.attach_line", lang, metric=views.metric_title(subject.metric, lang), unit=unit
+    )
 
 
 def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
@@ -327,26 +382,20 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
 def _briefing(deck: Deck, lang: Lang, kind: str) -> bytes:
     """The briefing file, its export recorded in the audit trail."""
     content = briefing.build(deck, lang, kind)
-    who = _author() or t("snapshot.anonymous", lang)
+    who = directive_entry.author() or t("snapshot.anonymous", lang)
     data.record_event(actor=who, **briefing.export_event(deck, lang, kind))
     return content
-
-
-def _author() -> str:
-    """Who is signed in, when the app has sign-in; blank otherwise (the form asks)."""
-    return str(st.user.get("name") or st.user.get("email") or "")
 
 
 def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
     with st.form("pc-publish-form", border=False):
         st.caption(t("snapshot.publish_help", lang))
-        title, day = pick(deck.title, lang), fmt.date(deck.as_of, lang)
         label = st.text_input(
-            t("snapshot.label", lang),
-            value=title if day in title else f"{title} ({day})",
-            max_chars=200,
+            t("snapshot.label", lang), value=_default_label(deck, lang), max_chars=200
         )
-        author = st.text_input(t("snapshot.author", lang), value=_author(), max_chars=200)
+        author = st.text_input(
+            t("snapshot.author", lang), value=directive_entry.author(), max_chars=200
+        )
         submitted = st.form_submit_button(
             t("snapshot.publish", lang), type="primary", icon=":material/lock:", key="pc-publish"
         )
@@ -364,6 +413,12 @@ def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
         return
     key = "snapshot.created" if done.created else "snapshot.exists"
     st.success(t(key, lang, id=done.snapshot.id))
+
+
+def _default_label(deck: Deck, lang: Lang) -> str:
+    """``Phiên họp BCĐ (14/11/2025)``: the board's title with the as-of date."""
+    title, day = pick(deck.title, lang), fmt.date(deck.as_of, lang)
+    return title if day in title else f"{title} ({day})"
 
 
 def _snapshot_list(config: Config, deck: Deck, lang: Lang) -> None:

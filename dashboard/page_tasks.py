@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
-from dashboard import data, registers, texts, views
+from dashboard import data, directive_entry, registers, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -84,6 +84,35 @@ st.subheader(
 if not overdue.is_empty():
     with ui.guard(t("units.overdue_items", c.lang), c.lang):
         st.dataframe(ui.task_table(overdue, c.lang), hide_index=True, width="stretch")
+
+
+def _task_subject() -> directive_entry.Subject | None:
+    """The task chosen (the tasks shown, overdue first), about the overdue-tasks count of its
+    lead unit; None until one is chosen."""
+    leads = dict(zip(shown["task_id"], shown["lead_unit"], strict=True))
+    titles = dict(zip(shown["task_id"], shown["title"], strict=True))
+    task_id = st.selectbox(
+        t("directive.task", c.lang),
+        list(leads),
+        index=None,
+        format_func=lambda i: f"{i} · {titles[i]}",
+        placeholder=t("directive.choose_task", c.lang),
+        key="task-directive-task",
+    )
+    if task_id is None:
+        return None
+    lead = leads[task_id]
+    return directive_entry.Subject(
+        registers.overdue_metric(), responsible=lead, unit=lead, task_id=task_id
+    )
+
+
+directive_entry.section(
+    "task-directive",
+    _task_subject,
+    metrics=registers.task_metrics(),
+    label=t("directive.new_task", c.lang),
+)
 
 st.subheader(t("tasks.register", c.lang), anchor=False)
 st.caption(t("tasks.shown", c.lang, n=fmtlib.number(shown.height, c.lang)))

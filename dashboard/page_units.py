@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, directive_views, registers, views
+from dashboard import charts, data, directive_entry, directive_views, registers, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -160,6 +160,11 @@ else:
                     st.dataframe(ui.task_table(led, c.lang), hide_index=True, width="stretch")
 
     ui.directives_section(t("directive.of_unit", c.lang), responsible=unit)
+    directive_entry.section(
+        "unit-directive",
+        lambda: directive_entry.Subject(None, responsible=unit, unit=unit),
+        metrics=[e.id for e in views.catalogue()],
+    )
 
     shown: set[str] = set()
     sections = cfg.settings.unit_page  # settings.yaml says which metrics and theme these are

@@ -27,7 +27,7 @@ import polars as pl
 from metrics.config import Config
 from metrics.engine import FrameSource, MetricError, Request, Results, compute
 from metrics.spec import Board, Chart, Slide
-from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
+from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store, content_digest
 from sources.health import Freshness, SourceHealth
 from sources.problems import Location, Problem, register_messages
 from sources.specbase import LocalText
@@ -547,6 +547,20 @@ def publish_deck(store: Store, deck: Deck, *, label: str, author: str) -> Publis
     )
 
 
+def meeting_snapshot(store: Store, deck: Deck, *, label: str, author: str) -> int:
+    """The snapshot of the meeting where ``deck`` is shown: the one it was read from, else one
+    already published with exactly its figures (under any label), else the deck published now
+    under ``label``; what a directive given at the meeting is attached to."""
+    if deck.snapshot is not None:
+        return deck.snapshot.id
+    values = deck.snapshot_values()
+    digest = content_digest(deck.board_id, deck.as_of, deck.grain, deck.layout(), values)
+    found = store.with_content(deck.board_id, digest)
+    if found is not None:
+        return found.id
+    return publish_deck(store, deck, label=label, author=author).snapshot.id
+
+
 def _rows(values: Sequence[SnapshotValue], by: str | None) -> pl.DataFrame:
     columns: dict[str, list[Any]] = {name: [] for name in BREAKDOWN_COLUMNS if by or name != "key"}
     for v in values:
@@ -662,6 +676,7 @@ __all__ = [
     "board_as_of",
     "compute_deck",
     "deck_from_snapshot",
+    "meeting_snapshot",
     "pick",
     "publish_deck",
     "slide_metrics",

@@ -122,7 +122,8 @@ def test_the_speaker_view_follows_the_shown_slide_with_its_notes(deck: Deck) -> 
     figures = "\n".join(x.value for x in speaker.text)
     assert "Cơ sở dữ liệu chưa được chia sẻ (từ chối): 13" in figures  # this slide's numbers
     assert "Giải ngân chi thường xuyên KHCN: 47,0%" in figures  # and the next slide's
-    assert not speaker.get("plotly_chart") and not speaker.button  # the notes, nothing to click
+    assert not speaker.get("plotly_chart")  # the notes; the one button records a conclusion
+    assert [b.key for b in speaker.button] == ["pc-directive_submit"]
     presenter.button(key="pc-next").click().run()
     presenter.button(key="pc-next").click().run()
     speaker.run()  # what the fragment's timer does every second

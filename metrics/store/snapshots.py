@@ -245,6 +245,17 @@ class Store(Database):
             row = session.exec(query).first()
             return _info(row) if row is not None else None
 
+    def with_content(self, board_id: str, digest: str) -> SnapshotInfo | None:
+        """The newest snapshot of this board with exactly this content, whatever its label."""
+        query = (
+            select(KpiSnapshot)
+            .where(KpiSnapshot.board_id == board_id, KpiSnapshot.digest == digest)
+            .order_by(KpiSnapshot.id.desc())  # type: ignore[union-attr]
+        )
+        with self.session() as session:
+            row = session.exec(query).first()
+            return _info(row) if row is not None else None
+
     def list_snapshots(self, board_id: str | None = None, limit: int = 200) -> list[SnapshotInfo]:
         """Snapshots, newest first; only one board's when ``board_id`` is given."""
         query = select(KpiSnapshot)
