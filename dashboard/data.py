@@ -21,19 +21,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
+from metrics import conclusions
 from metrics.config import Config
 from metrics.deck import Deck, compute_deck, deck_from_snapshot
 from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
-from metrics.store import Audit, Directives, Snapshot, Store, StoreError, default_url
+from metrics.store import (
+    Audit,
+    Directive,
+    Directives,
+    Snapshot,
+    Store,
+    StoreError,
+    default_url,
+)
 from metrics.workspace import Workspace, open_workspace
 from sources import layout
 from sources.health import SourceHealth
@@ -163,6 +172,18 @@ def results(
         tuple(by),
         tuple(sorted(filters)),
         tuple(metrics) if metrics else None,
+    )
+
+
+def run(request: Request) -> Results:
+    """``results`` for an engine request: what the pure functions of ``metrics`` take."""
+    return results(
+        request.as_of,
+        request.grain,
+        periods=request.periods,
+        by=request.by,
+        filters=request.filters,
+        metrics=request.metrics,
     )
 
 
@@ -343,6 +364,53 @@ def _stored_deck(url: str, snapshot_id: int) -> Deck:
 def stored_deck(snapshot_id: int) -> Deck:
     """A published snapshot's deck; raises ``StoreError`` when it cannot be read."""
     return _stored_deck(default_url(config()), snapshot_id)
+
+
+def _readable_snapshot(snapshot_id: int) -> Snapshot | None:
+    try:
+        return snapshot(snapshot_id)
+    except StoreError:
+        return None
+
+
+def _board_conclusions(deck: Deck, build: Callable[[Sequence[Directive]], Deck]) -> Deck:
+    """``build`` with the directives as of the deck's date; the deck as it is, logged, when the
+    store cannot be read (the meeting's figures never wait on the store)."""
+    try:
+        return build(directives().find(as_of=deck.as_of))
+    except StoreError:
+        log.warning("the board's conclusions could not be read", exc_info=True)
+        return deck
+
+
+def meeting_deck(board_id: str, as_of_default: dt.date, as_of: dt.date | None) -> Deck:
+    """A board's live deck as the meeting opens it: "Kết luận kỳ trước" first when earlier
+    meetings left conclusions open."""
+    deck = live_deck(board_id, as_of_default, as_of)
+    return _board_conclusions(
+        deck,
+        lambda found: conclusions.opening_deck(
+            deck, found, config=config(), read=_readable_snapshot, run=run
+        ),
+    )
+
+
+def briefing_deck(deck: Deck) -> Deck:
+    """The deck as its briefing ends: "Kết luận", the directives given at this meeting (the
+    snapshot it is shown from, else the newest of its board as of its date)."""
+
+    def build(found: Sequence[Directive]) -> Deck:
+        meeting = deck.snapshot or store().latest(deck.board_id, deck.as_of)
+        return conclusions.closing_deck(
+            deck,
+            found,
+            meeting.id if meeting else None,
+            config=config(),
+            read=_readable_snapshot,
+            run=run,
+        )
+
+    return _board_conclusions(deck, build)
 
 
 @st.cache_resource

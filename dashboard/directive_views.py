@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from dashboard import style
-from dashboard.data import config, directives, results, snapshot
+from dashboard import texts
+from dashboard.data import config, directives, run, snapshot
 from dashboard.i18n import t
-from dashboard.views import UNIT_DIMENSION, metric_title, unit_name
+from dashboard.views import metric_title, unit_name
 from metrics import fmt as fmtlib
+from metrics.conclusions import Figures, figure_now, figure_then, latest_figures
 from metrics.store import OVERDUE, STATUSES, Directive, StoreError
 from sources.problems import Lang
 
@@ -32,45 +33,14 @@ def ordered(items: Sequence[Directive], day: dt.date) -> list[Directive]:
     return sorted(items, key=lambda d: (rank[d.status_on(day)], -d.days_overdue(day), d.due, d.id))
 
 
-def _values_now(
-    items: Sequence[Directive], day: dt.date, grain: str
-) -> dict[tuple[str, str | None], tuple[float | None, str | None]]:
-    """(metric, unit or None) -> the value and status in the period of ``day``."""
+def value_now(directive: Directive, values: Figures, lang: Lang) -> str:
+    """``✕ 79,0%``: the figure the directive is meant to move, as of the page's date
+    (``metrics.conclusions.figure_now``)."""
     cfg = config()
-    metrics = tuple(sorted({d.metric for d in items if d.metric in cfg.metrics}))
-    found: dict[tuple[str, str | None], tuple[float | None, str | None]] = {}
-    if not metrics:
-        return found
-    city = results(day, grain, metrics=metrics).values
-    if not city.is_empty():
-        last = city.filter(pl.col("period_start") == pl.col("period_start").max())
-        for row in last.iter_rows(named=True):
-            found[(row["metric"], None)] = (row["value"], row["status"])
-    by_unit = tuple(m for m in metrics if UNIT_DIMENSION in cfg.metrics[m].dimensions)
-    if by_unit and any(d.unit for d in items):
-        units = results(day, grain, by=(UNIT_DIMENSION,), metrics=by_unit).values
-        if not units.is_empty():
-            last = units.filter(pl.col("period_start") == pl.col("period_start").max())
-            for row in last.iter_rows(named=True):
-                found[(row["metric"], row[UNIT_DIMENSION])] = (row["value"], row["status"])
-    return found
-
-
-def value_now(
-    directive: Directive,
-    values: dict[tuple[str, str | None], tuple[float | None, str | None]],
-    lang: Lang,
-) -> str:
-    """``✕ 79,0%``: the figure the directive is meant to move, as of the page's date: the
-    unit's own when the metric breaks down by unit (no data when the unit has none, never the
-    city's in its place), else the city's."""
-    spec = config().metrics.get(directive.metric)
+    spec = cfg.metrics.get(directive.metric)
     if spec is None:
         return t("error.page", lang)
-    by_unit = directive.unit if UNIT_DIMENSION in spec.dimensions else None
-    value, status = values.get((directive.metric, by_unit), (None, None))
-    shown = fmtlib.value(value, spec.format, lang)
-    return f"{style.status_icon(status)} {shown}" if status else shown
+    return texts.figure_text(*figure_now(directive, values, cfg), spec.format, lang)
 
 
 SCORECARD_COLUMN = "directives_overdue"  # the scorecard's column of the board's own directives
@@ -113,21 +83,16 @@ def value_then(directive: Directive, lang: Lang) -> str:
     if directive.snapshot_id is None or spec is None:
         return ""
     try:
-        figures = snapshot(directive.snapshot_id).values
+        figure = figure_then(directive, snapshot(directive.snapshot_id))
     except StoreError:
         return ""
-    for figure in figures:
-        unit = figure.dimensions.get(UNIT_DIMENSION)
-        if figure.metric == directive.metric and unit == directive.unit:
-            shown = fmtlib.value(figure.value, spec.format, lang)
-            return f"{style.status_icon(figure.status)} {shown}"
-    return ""
+    return texts.figure_text(*figure, spec.format, lang) if figure else ""
 
 
 def short_table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang) -> pl.DataFrame:
     """A page's own directives (a unit's, a metric's): status, due date, what, the figure when
     given and now."""
-    values = _values_now(items, day, grain)
+    values = latest_figures(run, config(), items, day, grain)
     return pl.DataFrame(
         [
             {
@@ -146,7 +111,7 @@ def short_table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang
 
 def table(items: Sequence[Directive], day: dt.date, grain: str, lang: Lang) -> pl.DataFrame:
     """The directives as a table: one row each, columns named in ``lang``."""
-    values = _values_now(items, day, grain)
+    values = latest_figures(run, config(), items, day, grain)
     rows = [
         {
             t("directive.id", lang): d.id,

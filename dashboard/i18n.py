@@ -490,6 +490,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Giao chỉ đạo về một nhiệm vụ",
         "en": "Give a directive about a task",
     },
+    "directive.none_open": {
+        "vi": "Các kết luận kỳ trước đã được thực hiện xong.",
+        "en": "Every earlier conclusion has been carried out.",
+    },
+    "directive.late_by": {"vi": "quá hạn {n} ngày", "en": "{n} days overdue"},
     "directive.record": {"vi": "Ghi kết luận", "en": "Record a conclusion"},
     "directive.text_placeholder": {
         "vi": "Ví dụ: Sở … rà soát, hoàn thành trước ngày …",

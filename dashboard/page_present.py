@@ -44,6 +44,7 @@ from sources.problems import Lang, ProjectError
 
 BOARD, SLIDE, SNAPSHOT, LANG, AS_OF, VIEW = "board", "slide", "snapshot", "lang", "as_of", "view"
 NOTES_VIEW = "notes"
+CONCLUSION_COLUMNS = (0.5, 4.2, 2.4, 2.2, 1.4, 1.2, 1.4, 1.4)  # texts.conclusion_rows
 FOLLOW_EVERY = 1.0  # seconds between the speaker view's looks at the shown slide
 
 
@@ -168,6 +169,9 @@ def _slide(deck: Deck, slide: DeckSlide, lang: Lang, now: Deck | None) -> None:
                 )
             st.text(line)
 
+    if slide.conclusions is not None:
+        _conclusions(slide, lang)
+        return
     cards = slide.cards
     bullets = slide.bullet_lines(lang)
     dense = len(cards) > 6 and (slide.chart is not None or bool(bullets))
@@ -197,6 +201,21 @@ def _slide(deck: Deck, slide: DeckSlide, lang: Lang, now: Deck | None) -> None:
         with st.container(key="pc-bullets"):
             for line in bullets:
                 st.text(f"• {line}")
+
+
+def _conclusions(slide: DeckSlide, lang: Lang) -> None:
+    """A conclusions slide: one row per directive, the longest overdue first."""
+    headings, rows = texts.conclusion_rows(slide, lang)
+    if not rows:
+        with st.container(key="pc-bullets"):
+            st.text(t("directive.none_open", lang))
+        return
+    with st.container(key="pc-conclusions", gap=None):
+        for number, row in enumerate([headings, *rows]):
+            with st.container(key=f"pc-conc-{number or 'head'}"):
+                for column, value in zip(st.columns(CONCLUSION_COLUMNS), row, strict=True):
+                    with column:
+                        st.text(value)
 
 
 def _footer(deck: Deck, index: int, lang: Lang) -> None:
@@ -252,6 +271,10 @@ def _figures(slide: DeckSlide, lang: Lang) -> None:
     """A slide's cards one line each, so the speaker sees the numbers about to be read; each
     line in its own guard, so one card that cannot be said leaves the others."""
     with st.container(gap=None):
+        for row in texts.conclusion_rows(slide, lang)[1]:
+            number, what, _metric, unit, due, late = row[:6]
+            overdue = f" · {t('directive.late_by', lang, n=late)}" if late else ""
+            st.text(f"{number}. {what} — {unit} · {due}{overdue}")
         for card in slide.cards:
             with guard(pick(card.title, lang), lang):
                 text = texts.card_text(card, lang)
@@ -305,6 +328,7 @@ def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
 def _slide_metrics(slide: DeckSlide) -> list[str]:
     """The metrics a slide shows: its cards', then its chart's."""
     found = [card.metric for card in slide.cards]
+    found += [c.metric for c in slide.conclusions or ()]
     return found + ([slide.chart.metric] if slide.chart is not None else [])
 
 
@@ -381,7 +405,7 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
 
 def _briefing(deck: Deck, lang: Lang, kind: str) -> bytes:
     """The briefing file, its export recorded in the audit trail."""
-    content = briefing.build(deck, lang, kind)
+    content = briefing.build(data.briefing_deck(deck), lang, kind)
     who = directive_entry.author() or t("snapshot.anonymous", lang)
     data.record_event(actor=who, **briefing.export_event(deck, lang, kind))
     return content
@@ -513,7 +537,7 @@ def render() -> None:
         board_id = _board_id(config, lang)
         if board_id is None:
             return
-        deck = data.live_deck(board_id, as_of_default, None)
+        deck = data.meeting_deck(board_id, as_of_default, None)
 
     shown_key = (deck.board_id, str(snapshot_id or ""))
     if st.query_params.get(VIEW) == NOTES_VIEW:

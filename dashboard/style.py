@@ -187,6 +187,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .st-key-pc-chart-note [data-testid="stText"] { font-size: min(1.2vw, 2.2vh); color: #52606d; }
 .st-key-pc-bullets [data-testid="stText"] { font-size: min(1.7vw, 3.1vh); line-height: 1.3;
   padding-left: 1.1em; text-indent: -1.1em; }
+.st-key-pc-conclusions [data-testid="stText"] { font-size: min(1.15vw, 2.2vh); line-height: 1.3; }
+.st-key-pc-conc-head [data-testid="stText"] { font-size: min(0.95vw, 1.8vh); font-weight: 700;
+  color: #52606d; }
+[class*="st-key-pc-conc-"]:not(.st-key-pc-conc-head) { border-top: 1px solid #d9dee3;
+  padding-top: 0.6vh; }
 .st-key-pc-footer [data-testid="stText"] { font-size: min(0.95vw, 1.8vh); color: #52606d; }
 .st-key-pc-pgup, .st-key-pc-pgdn { position: absolute !important; width: 1px; height: 1px;
   overflow: hidden; opacity: 0; pointer-events: none; }

@@ -211,6 +211,45 @@ def period_text(deck: Deck, lang: Lang) -> str:
     return fmt.period(start, end, deck.grain, lang, as_of=deck.as_of)
 
 
+def figure_text(value: float | None, status: str | None, format: str, lang: Lang) -> str:
+    """``✕ 79,0%``: a figure with its status's sign (no sign without a status)."""
+    shown = fmt.value(value, format, lang)
+    return f"{style.status_icon(status)} {shown}" if status else shown
+
+
+SLIDE_TEXT = 160  # characters of a directive a slide shows (the Directives page has it all)
+CONCLUSION_HEADINGS = (
+    "directive.id",
+    "directive.text",
+    "directive.metric",
+    "directive.responsible",
+    "directive.due",
+    "directive.days_overdue",
+    "directive.value_then",
+    "directive.value_now",
+)
+
+
+def conclusion_rows(slide: DeckSlide, lang: Lang) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """A conclusions slide as a table: its headings, then one row per directive (what, about
+    which figure, who, by when, days overdue, the figure when given and now)."""
+    headings = tuple(t(key, lang) for key in CONCLUSION_HEADINGS)
+    rows = [
+        (
+            str(c.id),
+            c.text if len(c.text) <= SLIDE_TEXT else c.text[: SLIDE_TEXT - 1].rstrip() + "…",
+            pick(c.metric_title, lang),
+            pick(c.responsible_name, lang),
+            fmt.date(c.due, lang),
+            fmt.number(c.days_overdue, lang) if c.days_overdue else "",
+            figure_text(c.then, c.then_status, c.format, lang) if c.then_status else "–",
+            figure_text(c.now, c.now_status, c.format, lang),
+        )
+        for c in slide.conclusions or ()
+    ]
+    return headings, rows
+
+
 def slide_subtitle(deck: Deck, slide: DeckSlide, lang: Lang) -> str:
     parts = [period_text(deck, lang)]
     if slide.unit_name:

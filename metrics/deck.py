@@ -27,7 +27,7 @@ import polars as pl
 from metrics.config import Config
 from metrics.engine import FrameSource, MetricError, Request, Results, compute
 from metrics.spec import Board, Chart, Slide
-from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store, content_digest
+from metrics.store import Published, Snapshot, SnapshotInfo, SnapshotValue, Store
 from sources.health import Freshness, SourceHealth
 from sources.problems import Location, Problem, register_messages
 from sources.specbase import LocalText
@@ -162,6 +162,35 @@ class ChartData:
         )
 
 
+@dataclass(frozen=True)
+class Conclusion:
+    """A directive as a conclusions slide lists it, beside its figure when given and now
+    (``metrics.conclusions`` builds them; numbers, each language formats them)."""
+
+    id: int
+    text: str
+    metric: str
+    metric_title: Text
+    format: str
+    responsible: str
+    responsible_name: Text
+    due: dt.date
+    status: str  # on the deck's date, ``overdue`` included
+    days_overdue: int
+    then: float | None
+    then_status: str | None
+    now: float | None
+    now_status: str | None
+
+    def stored(self) -> dict[str, Any]:
+        """JSON-ready, for a snapshot's layout."""
+        return {**self.__dict__, "due": self.due.isoformat()}
+
+    @classmethod
+    def from_stored(cls, raw: Mapping[str, Any]) -> Conclusion:
+        return cls(**{**raw, "due": dt.date.fromisoformat(raw["due"])})
+
+
 @dataclass(frozen=True, eq=False)
 class DeckSlide:
     index: int  # 0-based
@@ -172,6 +201,8 @@ class DeckSlide:
     notes: Text | None
     unit: str | None = None
     unit_name: Text | None = None
+    # a generated slide of the board's conclusions (``metrics.conclusions``); None otherwise
+    conclusions: tuple[Conclusion, ...] | None = None
 
     def bullet_lines(self, lang: str) -> tuple[str, ...]:
         return tuple(self.bullets.get(lang) or self.bullets.get("vi") or ())
@@ -257,6 +288,12 @@ class Deck:
                         "labels": dict(s.chart.labels),
                         "error": s.chart.error,
                     },
+                    # only on a conclusions slide, so other decks keep their digest
+                    **(
+                        {"conclusions": [c.stored() for c in s.conclusions]}
+                        if s.conclusions is not None
+                        else {}
+                    ),
                 }
                 for s in self.slides
             ],
@@ -548,14 +585,12 @@ def publish_deck(store: Store, deck: Deck, *, label: str, author: str) -> Publis
 
 
 def meeting_snapshot(store: Store, deck: Deck, *, label: str, author: str) -> int:
-    """The snapshot of the meeting where ``deck`` is shown: the one it was read from, else one
-    already published with exactly its figures (under any label), else the deck published now
+    """The snapshot of the meeting where ``deck`` is shown: the one it was read from, else the
+    newest published of its board as of its date (under any label), else the deck published now
     under ``label``; what a directive given at the meeting is attached to."""
     if deck.snapshot is not None:
         return deck.snapshot.id
-    values = deck.snapshot_values()
-    digest = content_digest(deck.board_id, deck.as_of, deck.grain, deck.layout(), values)
-    found = store.with_content(deck.board_id, digest)
+    found = store.latest(deck.board_id, deck.as_of)
     if found is not None:
         return found.id
     return publish_deck(store, deck, label=label, author=author).snapshot.id
@@ -644,6 +679,11 @@ def deck_from_snapshot(snapshot: Snapshot) -> Deck:
                 notes=raw["notes"],
                 unit=raw["unit"],
                 unit_name=raw["unit_name"],
+                conclusions=(
+                    tuple(Conclusion.from_stored(c) for c in raw["conclusions"])
+                    if "conclusions" in raw
+                    else None
+                ),
             )
         )
     info = snapshot.info
@@ -668,6 +708,7 @@ __all__ = [
     "TREND_COLUMNS",
     "Card",
     "ChartData",
+    "Conclusion",
     "Deck",
     "DeckCatalog",
     "DeckSlide",

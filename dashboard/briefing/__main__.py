@@ -13,10 +13,12 @@ from pathlib import Path
 from dashboard import texts
 from dashboard.briefing import FORMATS, build, export_event, figures
 from dashboard.i18n import t
+from metrics import conclusions
 from metrics.config import Config
 from metrics.deck import Deck, compute_deck, pick
-from metrics.store import StoreError, open_audit
-from metrics.workspace import open_workspace
+from metrics.engine import Request, Results, compute
+from metrics.store import Directives, Snapshot, StoreError, open_audit, open_store
+from metrics.workspace import Workspace, open_workspace
 from sources.problems import Lang, ProjectError
 
 
@@ -67,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     deck = compute_deck(
         config, workspace.catalog, board, as_of_default=workspace.default_as_of(), as_of=args.as_of
     )
+    try:  # the board's conclusions: earlier meetings' still open first, this meeting's last
+        deck = _with_conclusions(workspace, deck)
+    except StoreError as exc:
+        print(f"{t('brief.warning', lang)}: {exc.render(lang)}", file=sys.stderr)
     warnings = _warnings(config, deck, lang)
     for line in warnings:
         print(f"{t('brief.warning', lang)}: {line}", file=sys.stderr)
@@ -84,6 +90,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{t('brief.warning', lang)}: {exc.render(lang)}", file=sys.stderr)
     print(args.out)
     return 0
+
+
+def _with_conclusions(workspace: Workspace, deck: Deck) -> Deck:
+    """The deck with "Kết luận kỳ trước" first and "Kết luận" (this meeting's, the newest
+    snapshot of the board as of its date) last, as the presenter's briefing has them."""
+    config = workspace.config
+    store = open_store(config)
+    found = Directives(store.url).find(as_of=deck.as_of)
+
+    def read(snapshot_id: int) -> Snapshot | None:
+        try:
+            return store.read(snapshot_id)
+        except StoreError:
+            return None
+
+    def run(request: Request) -> Results:
+        return compute(config, workspace.catalog, request)
+
+    meeting = store.latest(deck.board_id, deck.as_of)
+    deck = conclusions.opening_deck(deck, found, config=config, read=read, run=run)
+    return conclusions.closing_deck(
+        deck, found, meeting.id if meeting else None, config=config, read=read, run=run
+    )
 
 
 def _warnings(config: Config, deck: Deck, lang: Lang) -> list[str]:

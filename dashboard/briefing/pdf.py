@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -27,6 +27,7 @@ from dashboard.briefing.spec import Format
 from dashboard.i18n import t
 from dashboard.texts import (
     card_text,
+    conclusion_rows,
     footer_text,
     period_text,
     slide_subtitle,
@@ -37,6 +38,7 @@ from metrics import fmt
 from metrics.deck import Card, Deck, pick
 from sources.problems import Lang
 
+CONCLUSION_WIDTHS = (4, 30, 15, 15, 8, 8, 10, 10)  # texts.conclusion_rows
 FONT_DIRS = (
     Path(os.environ.get("KPI_FONT_DIR", "/usr/share/fonts/truetype/dejavu")),
     Path("/usr/share/fonts/dejavu"),
@@ -184,6 +186,36 @@ class _Pdf:
                     max_lines=2,
                 )
 
+    def table(
+        self,
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        y: float,
+        size: float,
+        line: float,
+    ) -> None:
+        """A table across the page from ``y``, its first row the headings, columns in the
+        proportions of ``widths``."""
+        pdf = self.pdf
+        pdf.set_xy(self.M, y)
+        pdf.set_font("DejaVu", "", size)
+        pdf.set_text_color(*_hex(style.INK))
+        pdf.set_fill_color(255, 255, 255)  # the rows between the shaded ones
+        pdf.set_draw_color(*_hex(style.GRID))
+        headings = FontFace(emphasis="BOLD", color=_hex(style.PAPER), fill_color=_hex(style.ACCENT))
+        with pdf.table(
+            col_widths=tuple(widths),
+            text_align="LEFT",
+            line_height=line,
+            headings_style=headings,
+            cell_fill_color=_hex(style.CARD_FILL),
+            cell_fill_mode="ROWS",
+        ) as table:
+            for row in rows:
+                cells = table.row()
+                for value in row:
+                    cells.cell(_nfc(value))
+
     def output(self) -> bytes:
         return bytes(self.pdf.output())
 
@@ -224,6 +256,9 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
             doc.text(M, M + 10, inner, slide_subtitle(deck, item, lang), 9.5, colour=style.MUTED)
             + 3
         )
+        if item.conclusions is not None:
+            headings, rows = conclusion_rows(item, lang)
+            doc.table([headings, *rows], CONCLUSION_WIDTHS, y, 8, 4.6)
         if item.cards:
             per_row = min(len(item.cards), 6)
             rows = -(-len(item.cards) // per_row)
@@ -279,32 +314,13 @@ def build_pdf(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None =
         10,
         colour=style.MUTED,
     )
-    doc.pdf.set_xy(M, M + 20)
-    doc.pdf.set_font("DejaVu", "", 10)
-    doc.pdf.set_text_color(*_hex(style.INK))
-    doc.pdf.set_fill_color(255, 255, 255)  # the rows between the shaded ones
-    doc.pdf.set_draw_color(*_hex(style.GRID))
-    headings = FontFace(emphasis="BOLD", color=_hex(style.PAPER), fill_color=_hex(style.ACCENT))
-    with doc.pdf.table(
-        col_widths=(46, 22, 18, 14),
-        text_align="LEFT",
-        line_height=7,
-        headings_style=headings,
-        cell_fill_color=_hex(style.CARD_FILL),
-        cell_fill_mode="ROWS",
-    ) as table:
-        for row in [
-            (
-                t("data.source", lang),
-                t("data.health", lang),
-                t("data.last_updated", lang),
-                t("data.lateness", lang),
-            ),
-            *source_rows(deck, lang),
-        ]:
-            cells = table.row()
-            for value in row:
-                cells.cell(_nfc(value))
+    headings = (
+        t("data.source", lang),
+        t("data.health", lang),
+        t("data.last_updated", lang),
+        t("data.lateness", lang),
+    )
+    doc.table([headings, *source_rows(deck, lang)], (46, 22, 18, 14), M + 20, 10, 7)
     doc.footer(pages, pages)
     return doc.output()
 

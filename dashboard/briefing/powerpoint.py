@@ -28,6 +28,7 @@ from dashboard.briefing.spec import Format
 from dashboard.i18n import t
 from dashboard.texts import (
     card_text,
+    conclusion_rows,
     footer_text,
     period_text,
     slide_subtitle,
@@ -35,7 +36,7 @@ from dashboard.texts import (
     source_rows,
 )
 from metrics import fmt
-from metrics.deck import Card, Deck, pick
+from metrics.deck import Card, Deck, DeckSlide, pick
 from sources.problems import Lang
 
 PPTX_FONT = "Arial"
@@ -129,6 +130,50 @@ def _rectangle(slide: Any, left: int, top: int, width: int, height: int, colour:
     shape.shadow.inherit = False
 
 
+CONCLUSION_SHARES = (0.04, 0.30, 0.15, 0.15, 0.08, 0.08, 0.10, 0.10)  # texts.conclusion_rows
+
+
+def _table(
+    slide: Any,
+    rows: Sequence[Sequence[str]],
+    shares: Sequence[float],
+    box: tuple[int, int, int],
+    size: int,
+) -> None:
+    """A table at ``box`` (left, top, width), its first row the headings, columns in shares of
+    the width."""
+    left, top, width = box
+    shape = slide.shapes.add_table(
+        len(rows), len(shares), left, top, width, Inches(0.45) * len(rows)
+    )
+    table = shape.table
+    for column, share in enumerate(shares):
+        table.columns[column].width = int(width * share)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text_frame.clear()
+            _runs(cell.text_frame, [(value, size, r == 0, style.PAPER if r == 0 else style.INK)])
+
+
+def _footer_and_notes(
+    slide: Any, deck: Deck, item: DeckSlide, lang: Lang, frame: tuple[int, int, int]
+) -> None:
+    """The footer line of a slide, and its speaker notes in the notes page."""
+    margin, height, inner = frame
+    _textbox(
+        slide,
+        margin,
+        height - Inches(0.5),
+        inner,
+        Inches(0.3),
+        [(footer_text(deck, lang), 10, False, style.MUTED)],
+    )
+    notes = pick(item.notes, lang)
+    if notes:
+        slide.notes_slide.notes_text_frame.text = notes
+
+
 def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None = None) -> bytes:
     """The deck as a 16:9 PowerPoint: title, one slide per deck slide, sources; notes in notes."""
     if images is None:
@@ -189,6 +234,11 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
             [(slide_subtitle(deck, item, lang), 14, False, style.MUTED)],
         )
         top = Inches(1.45)
+        if item.conclusions is not None:
+            headings, rows = conclusion_rows(item, lang)
+            _table(slide, [headings, *rows], CONCLUSION_SHARES, (margin, top, inner), 11)
+            _footer_and_notes(slide, deck, item, lang, (margin, height, inner))
+            continue
         cards = item.cards
         if cards:
             per_row = min(len(cards), 6)
@@ -243,17 +293,7 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
             )
             for paragraph in box.text_frame.paragraphs:
                 paragraph.space_after = Pt(10)
-        _textbox(
-            slide,
-            margin,
-            height - Inches(0.5),
-            inner,
-            Inches(0.3),
-            [(footer_text(deck, lang), 10, False, style.MUTED)],
-        )
-        notes = pick(item.notes, lang)
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+        _footer_and_notes(slide, deck, item, lang, (margin, height, inner))
 
     # closing slide: the sources and their freshness
     slide = prs.slides.add_slide(prs.slide_layouts[5])
@@ -266,24 +306,14 @@ def build_pptx(deck: Deck, lang: Lang, images: Mapping[int, bytes | str] | None 
         Inches(0.35),
         [(t("overview.as_of", lang, date=fmt.date(deck.as_of, lang)), 14, False, style.MUTED)],
     )
-    rows = source_rows(deck, lang)
     headers = (
         t("data.source", lang),
         t("data.health", lang),
         t("data.last_updated", lang),
         t("data.lateness", lang),
     )
-    shape = slide.shapes.add_table(
-        len(rows) + 1, 4, margin, Inches(1.6), inner, Inches(0.45) * (len(rows) + 1)
-    )
-    table = shape.table
-    for column, share in enumerate((0.46, 0.22, 0.18, 0.14)):
-        table.columns[column].width = int(inner * share)
-    for r, row in enumerate([headers, *rows]):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text_frame.clear()
-            _runs(cell.text_frame, [(value, 13, r == 0, style.PAPER if r == 0 else style.INK)])
+    rows = [headers, *source_rows(deck, lang)]
+    _table(slide, rows, (0.46, 0.22, 0.18, 0.14), (margin, Inches(1.6), inner), 13)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

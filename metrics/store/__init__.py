@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from metrics.store.audit import ACTIONS, Audit, AuditEvent, open_audit
 from metrics.store.directives import (
+    CLOSED,
     OVERDUE,
     STATUSES,
     Directive,
@@ -45,6 +46,7 @@ from metrics.store.tables import (
 
 __all__ = [
     "ACTIONS",
+    "CLOSED",
     "ENV_URL",
     "MAX_ID",
     "OVERDUE",

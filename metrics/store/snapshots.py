@@ -245,11 +245,11 @@ class Store(Database):
             row = session.exec(query).first()
             return _info(row) if row is not None else None
 
-    def with_content(self, board_id: str, digest: str) -> SnapshotInfo | None:
-        """The newest snapshot of this board with exactly this content, whatever its label."""
+    def latest(self, board_id: str, as_of: dt.date) -> SnapshotInfo | None:
+        """The newest snapshot of this board as of this date, whatever its label."""
         query = (
             select(KpiSnapshot)
-            .where(KpiSnapshot.board_id == board_id, KpiSnapshot.digest == digest)
+            .where(KpiSnapshot.board_id == board_id, KpiSnapshot.as_of == as_of)
             .order_by(KpiSnapshot.id.desc())  # type: ignore[union-attr]
         )
         with self.session() as session:
