@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data, pages, params, texts
-from dashboard.components import AS_OF, GRAIN, LANG, problems_box, url_control
+from dashboard.components import AS_OF, GRAIN, LANG, REPORTED, problems_box, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
 from sources.problems import ProjectError
@@ -75,6 +75,19 @@ with st.sidebar:
         options=GRAINS,
         format_func=lambda grain: t(f"grain.{grain}", lang),
     )
+    published = {info.id: info for info in data.recent_snapshots()}
+    if published:  # the figures as a meeting saw them (dashboard/reported.py)
+        url_control(
+            st.selectbox,
+            t("control.reported", lang),
+            REPORTED,
+            default=None,
+            options=list(published),
+            to_text=str,
+            index=None,
+            format_func=lambda number: texts.reported_option(published[number], lang),
+            placeholder=t("control.live", lang),
+        )
     st.caption(texts.markdown_literal(settings.title.get(lang)))
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import io
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +37,7 @@ from sources.problems import Lang, Problem
 log = logging.getLogger(__name__)
 
 #: Query parameter names of the shared controls drawn by ``app.py``.
-LANG, AS_OF, GRAIN = "lang", "as_of", "grain"
+LANG, AS_OF, GRAIN, REPORTED = "lang", "as_of", "grain", "reported"
 
 
 # --------------------------------------------------------------------------- state in the URL
@@ -129,11 +129,13 @@ def set_url_value(param: str, value: Any) -> None:
 
 @dataclass(frozen=True)
 class Ctx:
-    """The shared controls' values: the language, the as-of date and the grain."""
+    """The shared controls' values: the language, the as-of date, the grain, and the snapshot
+    whose figures the pages show (None: live)."""
 
     lang: Lang
     as_of: dt.date
     grain: str
+    reported: int | None = None
 
     @property
     def period(self) -> str:
@@ -145,14 +147,15 @@ class Ctx:
 def ctx() -> Ctx:
     """The values of the controls ``app.py`` draws (and keeps in the URL) before every page."""
     state = st.session_state
-    return Ctx(state[LANG], state[AS_OF], state[GRAIN])
+    return Ctx(state[LANG], state[AS_OF], state[GRAIN], state.get(REPORTED))
 
 
 def link_params(**extra: str) -> dict[str, str]:
     """Query parameters for a link to another view: the shared controls' values plus ``extra``,
     so the link also works when opened in a new tab or copied."""
     c = ctx()
-    return {LANG: c.lang, AS_OF: c.as_of.isoformat(), GRAIN: c.grain, **extra}
+    shown = {REPORTED: str(c.reported)} if c.reported is not None else {}
+    return {LANG: c.lang, AS_OF: c.as_of.isoformat(), GRAIN: c.grain, **shown, **extra}
 
 
 def page_link(page: str, label: str, **params: str) -> None:
@@ -291,9 +294,10 @@ def history_html(card: Card, lang: Lang) -> str:
 # --------------------------------------------------------------------------- cards
 
 
-def card_html(card: Card, lang: Lang) -> str:
+def card_html(card: Card, lang: Lang, now: Mapping[str, Card] | None = None) -> str:
     """The body of a metric card (its title is the link drawn above it); the error card's body
-    for a metric that failed."""
+    for a metric that failed. ``now``: the page shows a snapshot, and these are today's cards of
+    the metrics it reported (``dashboard.reported``)."""
     if card.failed:
         return error_card_html(card, lang)
     text = texts.card_text(card, lang)
@@ -312,10 +316,22 @@ def card_html(card: Card, lang: Lang) -> str:
         f'<div class="r57-card" data-card="{_e(card.metric)}" data-status="{_e(card.status)}">'
         f'<div class="r57-top"><span class="r57-value{none}">{_e(text.value)}</span>'
         f"{status_chip_html(card.status, lang)}</div>"
-        f"{reason}{own}{_target_html(text, lang)}{_delta_html(text)}"
+        f"{reason}{own}{_target_html(text, lang)}{_delta_html(text)}{_reported_html(card, now, lang)}"
         f'<div class="r57-foot">{history_html(card, lang)}{freshness_html(card.freshness, lang)}</div>'
         "</div>"
     )
+
+
+def _reported_html(card: Card, now: Mapping[str, Card] | None, lang: Lang) -> str:
+    """Under a card of a page shown from a snapshot: today's figure and the change since, or
+    that the snapshot did not report this one (the card is then today's)."""
+    if now is None:
+        return ""
+    if card.metric in now:
+        line, kind = texts.comparison_text(card, now[card.metric], lang), "then"
+    else:
+        line, kind = t("reported.not_in", lang), "live"
+    return f'<div class="r57-small r57-now" data-reported="{kind}">{_e(line)}</div>'
 
 
 def error_card_html(card: Card, lang: Lang) -> str:
@@ -386,7 +402,7 @@ def problems_box(problems: Sequence[Problem], lang: Lang) -> None:
     st.error("\n\n".join(lines), icon=":material/error:")
 
 
-def metric_card(card: Card, lang: Lang) -> None:
+def metric_card(card: Card, lang: Lang, now: Mapping[str, Card] | None = None) -> None:
     """A bordered card whose title opens the metric's page; a failed metric's error card."""
     if card.failed:
         with st.container(border=True, key=f"error_{card.metric}"):
@@ -397,16 +413,16 @@ def metric_card(card: Card, lang: Lang) -> None:
     with st.container(border=True, key=f"card_{card.metric}"), guard(title, lang):
         page_link("metric", title, metric=card.metric)
         # html-safe: card_html escapes every text it holds (_e)
-        st.html(card_html(card, lang))
+        st.html(card_html(card, lang, now))
 
 
-def card_grid(items: Sequence[Card], lang: Lang) -> None:
+def card_grid(items: Sequence[Card], lang: Lang, now: Mapping[str, Card] | None = None) -> None:
     """Cards that reflow with the width: four or five across on a laptop, one on a phone."""
     if not items:
         return
     with st.grid("auto", min_column_width=210, gap="small"):
         for item in items:
-            metric_card(item, lang)
+            metric_card(item, lang, now)
 
 
 # --------------------------------------------------------------------------- themes

@@ -39,6 +39,7 @@ from metrics.store import (
     Directive,
     Directives,
     Snapshot,
+    SnapshotInfo,
     Store,
     StoreError,
     default_url,
@@ -64,6 +65,7 @@ register_messages(
 )
 
 log = logging.getLogger(__name__)
+RECENT_SNAPSHOTS = 50
 RESULTS_MAX_ENTRIES = 256
 RESULTS_MAX_SIZE = "512MB"
 
@@ -411,6 +413,21 @@ def briefing_deck(deck: Deck) -> Deck:
         )
 
     return _board_conclusions(deck, build)
+
+
+@st.cache_data(ttl=10, max_entries=4, show_spinner=False)
+def _recent_snapshots(url: str) -> list[SnapshotInfo]:
+    return Store(url).list_snapshots(limit=RECENT_SNAPSHOTS)
+
+
+def recent_snapshots() -> list[SnapshotInfo]:
+    """The newest published snapshots, for the sidebar's "figures shown" menu (none when the
+    store cannot be read: the pages say why where they use it)."""
+    try:
+        return _recent_snapshots(default_url(config()))
+    except StoreError:
+        log.warning("the published snapshots could not be listed", exc_info=True)
+        return []
 
 
 @st.cache_resource

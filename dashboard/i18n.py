@@ -533,6 +533,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Kết luận ghi lúc này: về “{metric}” · giao {unit}",
         "en": "A conclusion recorded now: about “{metric}” · to {unit}",
     },
+    "control.reported": {"vi": "Số liệu hiển thị", "en": "Figures shown"},
+    "control.live": {"vi": "Trực tiếp (số liệu hiện nay)", "en": "Live (today's figures)"},
+    "reported.option": {
+        "vi": "Như báo cáo ngày {date} · {label} (số {id})",
+        "en": "As reported on {date} · {label} (no. {id})",
+    },
+    "reported.banner": {
+        "vi": "Như báo cáo ngày {date}: “{label}”, bản chốt số {id}, chỉ đọc, tính từ cấu hình "
+        "{config}. Dòng “Hiện nay” dưới mỗi thẻ là số liệu tính đến {today}; biểu đồ và bảng là "
+        "số liệu hiện nay.",
+        "en": "As reported on {date}: “{label}”, snapshot no. {id}, read-only, computed from "
+        "configuration {config}. The “Now” line under each card is the figure as of {today}; "
+        "charts and tables are today's.",
+    },
+    "reported.not_in": {
+        "vi": "Không có trong bản báo cáo: số liệu hiện nay",
+        "en": "Not in the report: today's figure",
+    },
+    "reported.filtered": {
+        "vi": "Bản báo cáo chỉ có số liệu toàn thành phố: với bộ lọc này, các thẻ là số liệu hiện nay.",
+        "en": "The report holds the city's figures only: with these filters the cards are today's.",
+    },
     "error.part": {
         "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",
         "en": "“{what}” cannot be shown; the rest of the page is not affected.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, directive_entry, pages, texts, views
+from dashboard import charts, data, directive_entry, pages, reported, texts, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -49,6 +49,10 @@ if spec is not None:  # its file is broken: say that an earlier version of it is
     cfg = data.config()
     kept = [b for b in cfg.broken_files if b.file == spec.loc.file]
     ui.broken_files_notice(kept, c.lang, cfg.settings.timezone)
+snapshot = reported.shown(c)
+now = None
+if snapshot is not None and card is not None:
+    [card], now = reported.cards([card], snapshot)
 if spec is not None and spec.description:
     st.markdown(texts.markdown_literal(spec.description.get(c.lang)))  # as written: no markup
 
@@ -60,7 +64,7 @@ with left:
         )
     with st.container(border=True, key=f"{'error' if card.failed else 'card'}_{metric_id}"):
         # html-safe: card_html escapes every text it holds
-        st.html(ui.card_html(card, c.lang))
+        st.html(ui.card_html(card, c.lang, now))
     st.markdown(f"**{t('metric.freshness', c.lang)}**")
     with ui.guard(t("metric.freshness", c.lang), c.lang):
         ui.source_freshness(

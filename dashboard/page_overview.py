@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, registers, texts, views
+from dashboard import data, registers, reported, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -29,6 +29,10 @@ statuses = views.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)
 ui.broken_files_notice(cfg.broken_files, c.lang, cfg.settings.timezone)
+snapshot = reported.shown(c)
+now = None
+if snapshot is not None:  # the cards as the meeting saw them, today's under each
+    cards, now = reported.cards(cards, snapshot)
 
 by_theme = {theme: [x for x in cards if x.theme == theme] for theme in cfg.themes}
 orphans = [x for x in cards if x.theme not in cfg.themes]  # a broken metric whose theme is unknown
@@ -109,7 +113,7 @@ for theme in cfg.settings.themes:
         c.lang,
         theme.description.get(c.lang) if theme.description else "",
     )
-    ui.card_grid(by_theme[theme.id], c.lang)
+    ui.card_grid(by_theme[theme.id], c.lang, now)
 if orphans and not chosen:
     st.subheader(t("error.page", c.lang), anchor=False)
-    ui.card_grid(orphans, c.lang)
+    ui.card_grid(orphans, c.lang, now)

@@ -97,20 +97,7 @@ def _card(card: Card, number: int, lang: Lang, now: Card | None, compare: bool) 
                 st.text("\n".join(details))
         if compare:
             with st.container(key=f"pc-now-{number}"):
-                st.text(_comparison(card, now, lang))
-
-
-def _comparison(frozen: Card, now: Card | None, lang: Lang) -> str:
-    """``Hiện nay: 14 · +2 so với lúc chốt`` under a frozen card."""
-    if now is None or now.value is None:
-        return t("present.now_value", lang, value=fmt.no_data(lang))
-    line = t("present.now_value", lang, value=fmt.value(now.value, now.format, lang))
-    if frozen.value is None:
-        return line
-    change = fmt.delta(now.value - frozen.value, frozen.format, lang)
-    if change == fmt.delta(0, frozen.format, lang):
-        return f"{line} ({t('present.unchanged', lang)})"
-    return f"{line} ({t('present.change_since', lang, delta=change)})"
+                st.text(texts.comparison_text(card, now, lang))
 
 
 def _chart_height(dense: bool, compare: bool) -> int:

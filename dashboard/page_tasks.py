@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import components as ui
-from dashboard import data, directive_entry, registers, texts, views
+from dashboard import data, directive_entry, registers, reported, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from sources.problems import ProjectError
@@ -67,7 +67,16 @@ filters = [(k, v) for k, v in (("group", group), ("level", level), ("unit", lead
 res = data.results(
     c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=registers.task_metrics()
 )
-ui.card_grid(views.cards(res, c.as_of, by_source=data.health(c.as_of)), c.lang)
+task_cards = views.cards(res, c.as_of, by_source=data.health(c.as_of))
+snapshot = reported.shown(c)
+if snapshot is not None and filters:  # a snapshot holds the city's figures, never a filter's
+    st.caption(t("reported.filtered", c.lang))
+    ui.card_grid(task_cards, c.lang)
+elif snapshot is not None:
+    as_reported, now = reported.cards(task_cards, snapshot)
+    ui.card_grid(as_reported, c.lang, now)
+else:
+    ui.card_grid(task_cards, c.lang)
 
 shown = registers.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)

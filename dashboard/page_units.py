@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, directive_entry, directive_views, registers, views
+from dashboard import charts, data, directive_entry, directive_views, registers, reported, views
 from dashboard import components as ui
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
@@ -126,6 +126,10 @@ else:
     res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
     cards = views.cards(res, c.as_of, by_source=data.health(c.as_of))
     statuses = views.theme_status(res)
+    snapshot = reported.shown(c)
+    now = None
+    if snapshot is not None:  # the unit's figures as the meeting saw them, where it showed them
+        cards, now = reported.cards(cards, snapshot, unit)
 
     st.subheader(t("units.tasks", c.lang), anchor=False)
     try:
@@ -171,7 +175,7 @@ else:
     reports = [x for x in cards if x.metric in sections.reports]
     st.subheader(t("units.report_timeliness", c.lang), anchor=False)
     if reports:
-        ui.card_grid(reports, c.lang)
+        ui.card_grid(reports, c.lang, now)
     else:
         st.caption(fmtlib.no_data(c.lang))
     shown.update(x.metric for x in reports)
@@ -179,7 +183,7 @@ else:
     quality = [x for x in cards if x.theme == sections.service_theme and x.metric not in shown]
     st.subheader(t("units.service_quality", c.lang), anchor=False)
     if quality:
-        ui.card_grid(quality, c.lang)
+        ui.card_grid(quality, c.lang, now)
     else:
         st.caption(fmtlib.no_data(c.lang))
     shown.update(x.metric for x in quality)
@@ -205,4 +209,4 @@ else:
         if not theme_cards:
             continue
         ui.theme_header(theme.title.get(c.lang), statuses.get(theme.id, views.ThemeState()), c.lang)
-        ui.card_grid(theme_cards, c.lang)
+        ui.card_grid(theme_cards, c.lang, now)

@@ -123,6 +123,7 @@ PAGE_CSS = """
 .r57-list li{padding:.25rem 0;border-top:1px solid #e4e7eb}
 .r57-list li:first-child{border-top:none}
 .r57-small{font-size:.76rem;color:#52606d}
+.r57-now{color:#1f4e8c;font-weight:600;margin-top:2px}
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] span,
 [data-testid="stMain"] [data-testid="stPageLink-NavLink"] p{white-space:normal;line-height:1.3}
 </style>

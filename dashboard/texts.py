@@ -24,6 +24,7 @@ from metrics import fmt
 from metrics.config import BrokenFile
 from metrics.deck import Card, Deck, DeckSlide, pick
 from metrics.status import REASON_LABELS, expected_differs
+from metrics.store import SnapshotInfo
 from sources.health import STATUSES as HEALTH_STATUSES
 from sources.health import Freshness
 from sources.problems import Lang, Location
@@ -248,6 +249,37 @@ def conclusion_rows(slide: DeckSlide, lang: Lang) -> tuple[tuple[str, ...], list
         for c in slide.conclusions or ()
     ]
     return headings, rows
+
+
+def comparison_text(frozen: Card, now: Card | None, lang: Lang) -> str:
+    """``Hiện nay: 14 (+2 so với lúc chốt)`` under a card as it was reported."""
+    if now is None or now.value is None:
+        return t("present.now_value", lang, value=fmt.no_data(lang))
+    line = t("present.now_value", lang, value=fmt.value(now.value, now.format, lang))
+    if frozen.value is None:
+        return line
+    change = fmt.delta(now.value - frozen.value, frozen.format, lang)
+    if change == fmt.delta(0, frozen.format, lang):
+        return f"{line} ({t('present.unchanged', lang)})"
+    return f"{line} ({t('present.change_since', lang, delta=change)})"
+
+
+def reported_option(info: SnapshotInfo, lang: Lang) -> str:
+    """``Như báo cáo ngày 14/11/2025 · Giao ban (số 3)``: a snapshot in the figures' menu."""
+    return t("reported.option", lang, date=fmt.date(info.as_of, lang), label=info.label, id=info.id)
+
+
+def reported_banner(info: SnapshotInfo, today: dt.date, lang: Lang) -> str:
+    """What a page shown from a snapshot says above its figures."""
+    return t(
+        "reported.banner",
+        lang,
+        date=fmt.date(info.as_of, lang),
+        label=info.label,
+        id=info.id,
+        config=info.config_hash[:12],
+        today=fmt.date(today, lang),
+    )
 
 
 def slide_subtitle(deck: Deck, slide: DeckSlide, lang: Lang) -> str:

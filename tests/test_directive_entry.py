@@ -6,6 +6,7 @@ turns overdue on all of them, and in the overview's count, when the date passes 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import polars as pl
@@ -172,3 +173,15 @@ def test_a_directive_from_the_meeting_shows_everywhere_and_turns_overdue(url: st
         assert late["Days overdue"].to_list() == [1], page
     links = [as_read(x.value) for x in run(lang="en", as_of="2025-12-15").get("page_link")]
     assert "1 overdue directives →" in links
+    assert _scorecard_cell(run("units", lang="en", as_of="2025-12-15"), "so_y_te") == "1"
+    assert _scorecard_cell(run("units", lang="en", as_of="2025-12-14"), "so_y_te") == "0"
+
+
+def _scorecard_cell(at: AppTest, unit: str) -> str:
+    """The value the scorecard's hover gives for ``unit`` in the overdue directives column."""
+    [chart] = at.get("plotly_chart")
+    heatmap = json.loads(chart.proto.spec)["data"][0]
+    row = [keys[0] for keys in heatmap["customdata"]].index(unit)
+    cells = [cell.split("<br>") for cell in heatmap["hovertext"][row]]
+    [value] = [cell[2] for cell in cells if len(cell) > 2 and cell[1] == "Overdue directives"]
+    return value

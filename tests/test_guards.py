@@ -29,10 +29,10 @@ def _no_trace(messages: list[str]) -> None:
 def test_a_card_that_raises_leaves_the_other_cards(monkeypatch: pytest.MonkeyPatch) -> None:
     original = components.card_html
 
-    def card_html(card, lang):
+    def card_html(card, lang, now=None):
         if card.metric == BROKEN:
             raise RuntimeError("/srv/secret/path.py: boom")
-        return original(card, lang)
+        return original(card, lang, now)
 
     monkeypatch.setattr(components, "card_html", card_html)
     at = run()
