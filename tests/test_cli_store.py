@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from metrics.cli import main
-from metrics.store import Directives, Store
+from metrics.store import Accounts, Directives, Store
 from metrics.store.transfer import export_store, import_store
 from tests.conftest import CONFERENCE, PG_URL
 from tests.test_store import publish, store  # noqa: F401 (the fixture)
@@ -194,6 +194,8 @@ def test_the_whole_store_round_trips_through_a_file(
     given = directives.add(text="t", metric="m", responsible="u", due=dt.date(2025, 12, 1),
                            given_by="g", snapshot_id=snapshot.id)  # fmt: skip
     directives.update(given.id, by="u", status="done", evidence="https://x.vn/e")
+    Accounts(store.url, schema=store.schema).add("so.yte", "a password long enough",
+                                                 roles=["viewer"], by="admin")  # fmt: skip
     exported = export_store(store)
     assert all(exported["tables"][name] for name in exported["tables"])  # a row in every table
 
@@ -207,6 +209,7 @@ def test_the_whole_store_round_trips_through_a_file(
         import_store(fresh, exported)
     added = import_store(fresh, exported, merge=True)
     assert added["kpi_snapshot"] == 0  # the same snapshot is there already
+    assert added["kpi_account"] == 0  # and the same account
     assert added["kpi_directive"] == 1 and added["kpi_directive_update"] == 1
     merged = Directives(fresh.url).find()
     assert [d.snapshot_id for d in merged] == [snapshot.id, snapshot.id]

@@ -25,12 +25,11 @@ from metrics.store import (
     SnapshotValue,
     Store,
 )
-from tests.conftest import REPO
+from tests.test_present_page import run as present
 
 MEETING = dt.date(2025, 11, 14)
 NEXT = dt.date(2025, 12, 15)
 BOARD = "monthly-review"
-PRESENTER = str(REPO / "dashboard" / "page_present.py")
 
 
 def _directive(number: int, **changes: object) -> Directive:
@@ -145,12 +144,7 @@ def held(url: str, workspace) -> Directive:
 
 
 def _presenter(**params: str) -> AppTest:
-    at = AppTest.from_file(PRESENTER, default_timeout=90)
-    for name, value in {"board": BOARD, "lang": "en", **params}.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return present(**{"board": BOARD, "lang": "en", **params})
 
 
 def _title(at: AppTest) -> str:

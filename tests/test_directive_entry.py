@@ -15,12 +15,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 from metrics.store import Directives, Store
-from tests.conftest import REPO
 from tests.test_app_pages import as_read, run
+from tests.test_present_page import run as present
 
 AS_OF = dt.date(2025, 11, 14)
 BOARD = "conference-2025-11-14"
-PRESENTER = str(REPO / "dashboard" / "page_present.py")
 
 
 @pytest.fixture
@@ -48,12 +47,7 @@ def _give(at: AppTest, text: str, **choices: object) -> AppTest:
 
 
 def _presenter(**params: str) -> AppTest:
-    at = AppTest.from_file(PRESENTER, default_timeout=90)
-    for name, value in {"board": BOARD, "lang": "en", **params}.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return present(**{"board": BOARD, "lang": "en", **params})
 
 
 def _table_after(at: AppTest, column: str) -> pl.DataFrame:

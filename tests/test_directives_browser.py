@@ -10,40 +10,21 @@ Screenshots of the speaker view, the pages and the next meeting's first slide, a
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser_support import CHROMIUM_ARGS, chromium, running_app
+from tests import test_present_browser as presenter_tests
 from tests.conftest import REPO
 from tests.test_present_browser import settle
 
+app_url = presenter_tests.app_url  # the app with a store of its own, for this module
+browser = presenter_tests.browser
 BOARD = "monthly-review"
 MEETING, NEXT = "2025-11-14", "2025-12-15"
 TEXT = "Sở Khoa học và Công nghệ hoàn thành kết nối dữ liệu các sở trước 15/12"
 SHOTS = REPO / "artifacts" / "screenshots"
 TITLE = ".st-key-pc-title [data-testid=stText]"
 SIZES = [(1366, 768), (1920, 1080)]
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    chromium()
-    folder = tmp_path_factory.mktemp("app")
-    env = {"KPI_STORE_URL": f"sqlite:///{folder / 'store.sqlite'}"}
-    with running_app(env, folder / "streamlit.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 MAIN_TEXT = "document.querySelector('[data-testid=stMain]').textContent"

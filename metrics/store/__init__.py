@@ -6,13 +6,15 @@ and the audit trail, in SQLModel tables prefixed ``kpi_``.
 - :mod:`~metrics.store.tables`: the tables;
 - :mod:`~metrics.store.snapshots`: publishing and reading snapshots (``Store``);
 - :mod:`~metrics.store.directives`: directives and their updates (``Directives``);
-- :mod:`~metrics.store.audit`: the audit trail (``Audit``, ``record``).
+- :mod:`~metrics.store.audit`: the audit trail (``Audit``, ``record``);
+- :mod:`~metrics.store.accounts`: accounts for password sign-in (``Accounts``).
 
 Only ``dashboard/data.py`` opens a store on the dashboard's side (``tests/test_rooms.py``).
 """
 
 from __future__ import annotations
 
+from metrics.store.accounts import USER_ROLES, Account, Accounts, open_accounts
 from metrics.store.audit import ACTIONS, Audit, AuditEvent, open_audit
 from metrics.store.directives import (
     CLOSED,
@@ -36,6 +38,7 @@ from metrics.store.snapshots import (
     open_store,
 )
 from metrics.store.tables import (
+    KpiAccount,
     KpiAuditEvent,
     KpiDirective,
     KpiDirectiveUpdate,
@@ -53,12 +56,16 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "STORE_FILE",
+    "USER_ROLES",
+    "Account",
+    "Accounts",
     "Audit",
     "AuditEvent",
     "Database",
     "Directive",
     "DirectiveUpdate",
     "Directives",
+    "KpiAccount",
     "KpiAuditEvent",
     "KpiDirective",
     "KpiDirectiveUpdate",
@@ -74,6 +81,7 @@ __all__ = [
     "check_status",
     "content_digest",
     "default_url",
+    "open_accounts",
     "open_audit",
     "open_store",
 ]

@@ -22,7 +22,19 @@ from metrics.store.tables import KpiAuditEvent
 if TYPE_CHECKING:
     from metrics.config import Config
 
-ACTIONS = ("snapshot.published", "briefing.exported", "directive.created", "directive.updated")
+ACTIONS = (
+    "snapshot.published",
+    "briefing.exported",
+    "directive.created",
+    "directive.updated",
+    "account.created",
+    "account.reset",
+    "account.disabled",
+    "sign_in",
+    "sign_in.failed",
+    "sign_in.locked",
+    "sign_in.refused",
+)
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,23 @@ class KpiAuditEvent(StoreModel, table=True):
     before_hash: str | None = Field(default=None, max_length=64)
     after_hash: str | None = Field(default=None, max_length=64)
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON
+
+
+class KpiAccount(StoreModel, table=True):
+    """A person who signs in with a password (``sign_in: password``): the password's Argon2 hash
+    (never the password), roles and unit scope as comma-separated ids (no units: all), and the
+    failed attempts that lock it for a while."""
+
+    __tablename__ = "kpi_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=200)
+    roles: str = Field(max_length=200)
+    units: str = Field(default="", sa_column=Column(Text, nullable=False))
+    disabled: bool = Field(default=False)
+    failed: int = Field(default=0)
+    failed_at: dt.datetime | None = Field(default=None)  # the last failure, for the growing delay
+    locked_until: dt.datetime | None = Field(default=None)
+    created_at: dt.datetime
+    password_changed_at: dt.datetime

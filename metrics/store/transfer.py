@@ -18,6 +18,7 @@ from sqlalchemy.sql.schema import Table
 from metrics.store import schema as versions
 from metrics.store.engine import Database, StoreError
 from metrics.store.tables import (
+    KpiAccount,
     KpiAuditEvent,
     KpiDirective,
     KpiDirectiveUpdate,
@@ -45,7 +46,14 @@ register_messages(
 
 FORMAT = "kpi-store"
 # parents before children: the order rows are written back in
-MODELS = (KpiSnapshot, KpiSnapshotValue, KpiDirective, KpiDirectiveUpdate, KpiAuditEvent)
+MODELS = (
+    KpiSnapshot,
+    KpiSnapshotValue,
+    KpiDirective,
+    KpiDirectiveUpdate,
+    KpiAuditEvent,
+    KpiAccount,
+)
 # (table, column) -> the table its ids refer to
 REFERENCES = {
     ("kpi_snapshot_value", "snapshot_id"): "kpi_snapshot",
@@ -130,7 +138,7 @@ def import_store(database: Database, data: Any, *, merge: bool = False) -> dict[
                         row[column] = new_ids[parent][row[column]]
                 old = row["id"]
                 if merge:
-                    existing = _same_snapshot(connection, table, row)
+                    existing = _held(connection, table, row)
                     if existing is not None:
                         ids[old] = existing
                         continue
@@ -149,9 +157,13 @@ def import_store(database: Database, data: Any, *, merge: bool = False) -> dict[
     return added
 
 
-def _same_snapshot(connection: Any, table: Table, row: dict[str, Any]) -> int | None:
-    """A snapshot already in the store with the same label and content, when merging."""
-    if table.name != "kpi_snapshot":
+def _held(connection: Any, table: Table, row: dict[str, Any]) -> int | None:
+    """The row the store already holds for ``row``, when merging: a snapshot with the same
+    label and content, an account with the same name (the store's own is kept as it is)."""
+    if table.name == "kpi_snapshot":
+        same = (table.c.label == row["label"], table.c.digest == row["digest"])
+    elif table.name == "kpi_account":
+        same = (table.c.username == row["username"],)
+    else:
         return None
-    query = select(table.c.id).where(table.c.label == row["label"], table.c.digest == row["digest"])
-    return connection.execute(query).scalar()
+    return connection.execute(select(table.c.id).where(*same)).scalar()
