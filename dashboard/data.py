@@ -35,6 +35,7 @@ from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
 from metrics.store import (
+    Accounts,
     Audit,
     Directive,
     Directives,
@@ -336,6 +337,12 @@ def directives() -> Directives:
     """The board's directives, in the same store as the snapshots (read fresh each run: an
     update made in another session shows at once)."""
     return Directives(default_url(config()))
+
+
+def accounts() -> Accounts:
+    """The accounts of password sign-in, in the same store (read fresh each run: a disabled
+    account is signed out at once)."""
+    return Accounts(default_url(config()))
 
 
 def record_event(**event: Any) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, params, texts, views
+from dashboard import data, params, signin, texts, views
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from metrics.store import Directive, StoreError
@@ -185,7 +185,7 @@ def _give(key: str, subject: Subject | Callable[[], Subject], lang: Lang) -> Non
 
 def author() -> str:
     """Who is signed in, when the app has sign-in; blank otherwise (the forms ask)."""
-    return str(st.user.get("name") or st.user.get("email") or "")
+    return signin.signed_in_name()
 
 
 def given(directive: Directive, lang: Lang) -> str:

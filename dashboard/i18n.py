@@ -555,6 +555,37 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bản báo cáo chỉ có số liệu toàn thành phố: với bộ lọc này, các thẻ là số liệu hiện nay.",
         "en": "The report holds the city's figures only: with these filters the cards are today's.",
     },
+    "signin.title": {"vi": "Đăng nhập", "en": "Sign in"},
+    "signin.username": {"vi": "Tên đăng nhập", "en": "Username"},
+    "signin.password": {"vi": "Mật khẩu", "en": "Password"},
+    "signin.submit": {"vi": "Đăng nhập", "en": "Sign in"},
+    "signin.sign_out": {"vi": "Đăng xuất ({user})", "en": "Sign out ({user})"},
+    "signin.expired": {
+        "vi": "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại.",
+        "en": "Your session has expired; please sign in again.",
+    },
+    "signin.demo_banner": {
+        "vi": "Chế độ trình diễn: không đăng nhập, mọi người dùng đều có quyền quản trị.",
+        "en": "Demo mode: no sign-in, everyone is an administrator.",
+    },
+    "signin.every_address": {"vi": "mọi địa chỉ", "en": "every address"},
+    "signin.open_refused": {
+        "vi": "Không phục vụ: máy chủ đang nghe trên {address} nhưng chưa bật đăng nhập "
+        "(sign_in: none). Đặt sign_in: password trong settings.yaml (hoặc {mode}=password), "
+        "hoặc đặt {env}=1 nếu thật sự muốn mở bản trình diễn cho mọi người.",
+        "en": "Not served: the server listens on {address} but sign-in is off (sign_in: none). "
+        "Set sign_in: password in settings.yaml (or {mode}=password), or set {env}=1 if the "
+        "demo is really meant to be open to everyone.",
+    },
+    "signin.oidc_unavailable": {
+        "vi": "Đăng nhập OIDC (sign_in: oidc) chưa có trong phiên bản này; dùng sign_in: password.",
+        "en": "OIDC sign-in (sign_in: oidc) is not available in this version yet; use "
+        "sign_in: password.",
+    },
+    "signin.unknown_mode": {
+        "vi": "Chế độ đăng nhập '{mode}' ({env}) không hợp lệ; dùng một trong: {allowed}",
+        "en": "Unknown sign-in mode '{mode}' ({env}); use one of: {allowed}",
+    },
     "error.part": {
         "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",
         "en": "“{what}” cannot be shown; the rest of the page is not affected.",

@@ -116,6 +116,7 @@ class Settings(DataSettings):
 
     title: LocalText
     store_url: str | None = None  # overridden by KPI_STORE_URL; default: SQLite under state_dir
+    sign_in: Literal["none", "password", "oidc"] = "none"  # overridden by KPI_SIGN_IN
     state_dir: str = "state"  # relative to the config folder
     themes: tuple[Theme, ...] = Field(min_length=1)
     registers: Registers = Field(default_factory=Registers)

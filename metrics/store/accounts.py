@@ -211,6 +211,12 @@ class Accounts(Database):
             session.commit()
             return _account(row)
 
+    def get(self, username: str) -> Account | None:
+        """One account by name; None when there is none."""
+        with self.session() as session:
+            row = self._find(session, username)
+            return _account(row) if row is not None else None
+
     def list(self) -> list[Account]:
         """Every account by name."""
         with self.session() as session:
