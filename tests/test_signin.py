@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from sqlmodel import select
 from dashboard import signin
 from metrics.store import Accounts, Audit
 from metrics.store.tables import KpiAccount
-from tests.conftest import REPO
 from tests.test_app_pages import as_read, run
 
 SECRET = "mật khẩu đủ dài 2025"
@@ -44,11 +42,6 @@ def test_the_demo_is_not_served_beyond_loopback_unless_forced(
     assert "listens on 0.0.0.0 but sign-in is off" in error and "KPI_ALLOW_OPEN_DEMO=1" in error
     monkeypatch.setenv("KPI_ALLOW_OPEN_DEMO", "1")
     assert _served(run(lang="en"))
-
-
-def test_the_shipped_server_settings_listen_on_loopback() -> None:
-    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["address"] == "127.0.0.1"
 
 
 @pytest.fixture
