@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, pages, params, signin, texts
+from dashboard import access, data, pages, params, signin, texts
 from dashboard.components import AS_OF, GRAIN, LANG, REPORTED, problems_box, url_control
 from dashboard.i18n import t
 from metrics.spec import GRAINS
@@ -37,8 +37,10 @@ except ProjectError as exc:  # no usable settings: say what is wrong and where, 
 settings = workspace.config.settings
 default_as_of = workspace.default_as_of()
 asked = st.query_params.get(LANG)
-if signin.gate(workspace.config, asked if asked in ("vi", "en") else settings.language) is None:
+user = signin.gate(workspace.config, asked if asked in ("vi", "en") else settings.language)
+if user is None:
     st.stop()  # the sign-in form, or why nothing is served
+st.session_state[access.USER] = user  # what dashboard.access checks, pages and data alike
 
 
 def _day(text: str) -> dt.date:

@@ -28,9 +28,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from dashboard import access
 from metrics import conclusions
 from metrics.config import Config
-from metrics.deck import Deck, compute_deck, deck_from_snapshot
+from metrics.deck import Deck, compute_deck, deck_from_snapshot, publish_deck
 from metrics.engine import Request, Results, compute
 from metrics.formula import PERIOD_COLUMNS
 from metrics.rows import row_condition, with_as_of
@@ -39,6 +40,7 @@ from metrics.store import (
     Audit,
     Directive,
     Directives,
+    Published,
     Snapshot,
     SnapshotInfo,
     Store,
@@ -339,6 +341,27 @@ def directives() -> Directives:
     return Directives(default_url(config()))
 
 
+def give_directive(meeting: Callable[[str], int] | None = None, **fields: Any) -> Directive:
+    """Record a directive (``Directives.add``), when this session's user may give one; at a
+    meeting, ``meeting`` gives its snapshot (published if need be) once that is checked."""
+    access.require("directive.give")
+    if meeting is not None:
+        fields["snapshot_id"] = meeting(fields["given_by"])
+    return directives().add(**fields)
+
+
+def update_directive(directive_id: int, **fields: Any) -> Directive:
+    """Append an update to a directive (``Directives.update``), when this session's user may."""
+    access.require("directive.update")
+    return directives().update(directive_id, **fields)
+
+
+def publish(deck: Deck, *, label: str, author: str) -> Published:
+    """Freeze a deck's figures in the store, when this session's user may publish."""
+    access.require("snapshot.publish")
+    return publish_deck(store(), deck, label=label, author=author)
+
+
 def accounts() -> Accounts:
     """The accounts of password sign-in, in the same store (read fresh each run: a disabled
     account is signed out at once)."""
@@ -406,7 +429,9 @@ def meeting_deck(board_id: str, as_of_default: dt.date, as_of: dt.date | None) -
 
 def briefing_deck(deck: Deck) -> Deck:
     """The deck as its briefing ends: "Kết luận", the directives given at this meeting (the
-    snapshot it is shown from, else the newest of its board as of its date)."""
+    snapshot it is shown from, else the newest of its board as of its date); only for a user
+    who may export briefings."""
+    access.require("briefing.export")
 
     def build(found: Sequence[Directive]) -> Deck:
         meeting = deck.snapshot or store().latest(deck.board_id, deck.as_of)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
+from dashboard import access, data, params, signin, texts, views
 from dashboard import components as ui
-from dashboard import data, params, signin, texts, views
+from dashboard.access import AccessDenied
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from metrics.store import Directive, StoreError
@@ -59,6 +60,8 @@ def section(
 ) -> None:
     """The form folded under "Giao chỉ đạo mới" on a dashboard page, about the page's period;
     ``subject_of`` may draw a chooser first (a task) and gives None until something is chosen."""
+    if not access.may("directive.give"):
+        return
     c = ui.ctx()
     with st.expander(label or t("directive.new", c.lang), icon=":material/add_task:"):
         subject = subject_of()
@@ -163,8 +166,8 @@ def _give(key: str, subject: Subject | Callable[[], Subject], lang: Lang) -> Non
         return
     assert metric is not None and responsible is not None
     try:
-        snapshot_id = proposed.meeting(given_by) if proposed.meeting else proposed.snapshot_id
-        made = data.directives().add(
+        made = data.give_directive(
+            proposed.meeting,
             text=text,
             metric=metric,
             responsible=responsible,
@@ -173,9 +176,9 @@ def _give(key: str, subject: Subject | Callable[[], Subject], lang: Lang) -> Non
             unit=proposed.unit,
             task_id=proposed.task_id,
             period=proposed.period,
-            snapshot_id=snapshot_id,
+            snapshot_id=proposed.snapshot_id,
         )
-    except StoreError as exc:
+    except (StoreError, AccessDenied) as exc:
         state[f"{key}_said"] = ("error", exc.render(lang))
         return
     state[GIVEN_BY] = state[f"{key}_by"]

@@ -586,6 +586,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chế độ đăng nhập '{mode}' ({env}) không hợp lệ; dùng một trong: {allowed}",
         "en": "Unknown sign-in mode '{mode}' ({env}); use one of: {allowed}",
     },
+    "access.page_denied": {
+        "vi": "Bạn không có quyền mở trang này.",
+        "en": "You may not open this page.",
+    },
     "error.part": {
         "vi": "Không hiển thị được “{what}”; các phần khác của trang vẫn đúng.",
         "en": "“{what}” cannot be shown; the rest of the page is not affected.",

@@ -14,8 +14,9 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard import access, data, directive_views, params, texts, views
 from dashboard import components as ui
-from dashboard import data, directive_views, params, texts, views
+from dashboard.access import AccessDenied
 from dashboard.i18n import t
 from metrics import fmt as fmtlib
 from metrics.store import STATUSES, StoreError
@@ -96,14 +97,14 @@ def _save() -> None:
     """The form's button: append the update, then say so above the form."""
     state = st.session_state
     try:
-        changed = data.directives().update(
+        changed = data.update_directive(
             int(state["directive_pick"]),
             by=(state["directive_by"] or "").strip() or t("snapshot.anonymous", c.lang),
             status=state["directive_new_status"],
             text=state["directive_note"] or None,
             evidence=state["directive_evidence"] or None,
         )
-    except StoreError as exc:
+    except (StoreError, AccessDenied) as exc:
         state["directive_said"] = ("error", exc.render(c.lang))
         return
     word = directive_views.status_word(changed.status, c.lang)
@@ -112,7 +113,7 @@ def _save() -> None:
         state[key] = ""
 
 
-if shown:
+if shown and access.may("directive.update"):
     st.subheader(t("directive.update", c.lang), anchor=False)
     said = st.session_state.pop("directive_said", None)
     if said:

@@ -23,7 +23,19 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from dashboard import briefing, charts, data, directive_entry, params, style, texts, views
+from dashboard import (
+    access,
+    briefing,
+    charts,
+    data,
+    directive_entry,
+    pages,
+    params,
+    style,
+    texts,
+    views,
+)
+from dashboard.access import AccessDenied
 from dashboard.briefing import figures
 from dashboard.components import broken_files_notice, guard
 from dashboard.i18n import t
@@ -35,7 +47,6 @@ from metrics.deck import (
     DeckSlide,
     meeting_snapshot,
     pick,
-    publish_deck,
     text_of,
 )
 from metrics.store import StoreError
@@ -302,6 +313,8 @@ def _speaker(deck: Deck, lang: Lang, shown_key: tuple[str, str]) -> None:
             st.caption(texts.markdown_literal(_attached_to(subject, lang)))
 
     follow()
+    if not access.may("directive.give"):
+        return
     st.subheader(t("directive.record", lang), anchor=False)
     directive_entry.form(
         "pc-directive",
@@ -368,7 +381,7 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
             help=t("present.speaker_view_help", lang),
             icon=":material/speaker_notes:",
         )
-        for kind, form in briefing.FORMATS.items():
+        for kind, form in briefing.FORMATS.items() if access.may("briefing.export") else ():
             st.download_button(
                 pick(form.label, lang),
                 data=lambda kind=kind: _briefing(deck, lang, kind),
@@ -378,7 +391,7 @@ def _tools(workspace: Workspace, deck: Deck, lang: Lang) -> None:
                 on_click="ignore",
                 icon=":material/download:",
             )
-        if deck.snapshot is None:
+        if deck.snapshot is None and access.may("snapshot.publish"):
             _publish_form(config, deck, lang)
         else:
             st.button(
@@ -413,13 +426,12 @@ def _publish_form(config: Config, deck: Deck, lang: Lang) -> None:
     if not submitted:
         return
     try:
-        done = publish_deck(
-            data.store(),
+        done = data.publish(
             deck,
             label=label.strip() or deck.board_id,
             author=author.strip() or t("snapshot.anonymous", lang),
         )
-    except StoreError as exc:
+    except (StoreError, AccessDenied) as exc:
         st.error(texts.markdown_literal(f"{t('snapshot.failed', lang)}: {exc.render(lang)}"))
         return
     key = "snapshot.created" if done.created else "snapshot.exists"
@@ -498,6 +510,10 @@ def _snapshot_id(lang: Lang) -> int | None:
 
 
 def render() -> None:
+    if not access.allows(pages.roles_of("present")):  # also when opened another way than the menu
+        asked = st.session_state.get(LANG) or st.query_params.get(LANG)
+        st.error(t("access.page_denied", asked if asked in ("vi", "en") else "vi"))
+        return
     # html-safe: a fixed style sheet
     st.html(style.PRESENTER_CSS)
     try:

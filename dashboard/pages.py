@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from dashboard import access
 from dashboard.i18n import t
 from sources.problems import Lang
 
@@ -23,7 +24,7 @@ class Page:
     file: str  # relative to ``app.py``, as ``st.Page`` and ``st.switch_page`` want it
     icon: str
     url_path: str
-    roles: tuple[str, ...] = ()  # who may open it; empty: everyone (sign-in is not built yet)
+    roles: tuple[str, ...] = ()  # who may open it (any one of them); empty: every signed-in user
     default: bool = False
 
 
@@ -36,7 +37,13 @@ PAGES: tuple[Page, ...] = (
     Page("tasks", "dashboard/page_tasks.py", ":material/task_alt:", "tasks"),
     Page("directives", "dashboard/page_directives.py", ":material/gavel:", "directives"),
     Page("data", "dashboard/page_data.py", ":material/database:", "data"),
-    Page("present", "dashboard/page_present.py", ":material/slideshow:", "present"),
+    Page(
+        "present",
+        "dashboard/page_present.py",
+        ":material/slideshow:",
+        "present",
+        roles=("presenter", "leader", "administrator"),
+    ),
 )
 
 _BY_NAME = {page.name: page for page in PAGES}
@@ -47,8 +54,14 @@ def file_of(name: str) -> str:
     return _BY_NAME[name].file
 
 
+def roles_of(name: str) -> tuple[str, ...]:
+    """Who may open the page called ``name`` (empty: every signed-in user)."""
+    return _BY_NAME[name].roles
+
+
 def navigation(lang: Lang) -> list[st.Page]:
-    """The pages as ``st.navigation`` wants them, titled in ``lang``."""
+    """The pages this session's user may open, as ``st.navigation`` wants them, titled in
+    ``lang``: a page left out is not reachable by its URL either."""
     return [
         st.Page(
             page.file,
@@ -58,4 +71,5 @@ def navigation(lang: Lang) -> list[st.Page]:
             default=page.default,
         )
         for page in PAGES
+        if access.allows(page.roles)
     ]

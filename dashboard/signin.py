@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import data, texts
+from dashboard.access import DEMO, User
 from dashboard.i18n import t
 from metrics.config import Config
-from metrics.store import USER_ROLES, StoreError
+from metrics.store import StoreError
 from sources.problems import Lang
 
 log = logging.getLogger(__name__)
@@ -35,18 +36,6 @@ ENV_OPEN_DEMO = "KPI_ALLOW_OPEN_DEMO"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SESSION_FOR = dt.timedelta(hours=8)
 SIGNED_IN = "signin.session"  # session state: the signed-in user and when
-
-
-@dataclass(frozen=True)
-class User:
-    """Who uses the dashboard: roles and the units whose detail they see (() for all)."""
-
-    username: str
-    roles: tuple[str, ...]
-    units: tuple[str, ...] = ()
-
-
-DEMO = User("demo", USER_ROLES)
 
 
 @dataclass(frozen=True)

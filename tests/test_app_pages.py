@@ -13,7 +13,9 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -60,9 +62,14 @@ def use_demo(demo_config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPI_CONFIG", str(demo_config))
 
 
-def run(page: str | None = None, **params: str) -> AppTest:
-    """The app with ``params`` in its URL, on ``page`` (a ``dashboard/page_*.py`` name)."""
+def run(
+    page: str | None = None, *, state: Mapping[str, Any] | None = None, **params: str
+) -> AppTest:
+    """The app with ``params`` in its URL, on ``page`` (a ``dashboard/page_*.py`` name), its
+    session holding ``state`` first (a signed-in user, say)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

@@ -21,6 +21,7 @@ from metrics.workspace import open_workspace
 from tests.conftest import CONFERENCE, REPO
 from tests.test_app_pages import CARD, ERROR, as_read, run
 from tests.test_last_valid import SYNTAX, _break_syntax
+from tests.test_present_page import run as present
 
 MONTHLY = "monthly-review"  # a board whose first slide shows the discipline theme
 
@@ -136,14 +137,9 @@ def _slide_xml(pptx: bytes, number: int) -> bytes:
 
 def test_the_speaker_view_lists_the_broken_files(folder: Path) -> None:
     (folder / "metrics" / "zz_new.yaml").write_text(NEW_FILE, encoding="utf-8")
-    at = AppTest.from_file(str(REPO / "dashboard" / "page_present.py"), default_timeout=90)
-    for name, value in {"board": CONFERENCE, "view": "notes", "lang": "en"}.items():
-        at.query_params[name] = value
-    at.run()
+    at = present(board=CONFERENCE, view="notes", lang="en")
     assert "config/metrics/zz_new.yaml, line 6" in _notice(at)
-    presenter = AppTest.from_file(str(REPO / "dashboard" / "page_present.py"), default_timeout=90)
-    presenter.query_params["board"] = CONFERENCE
-    presenter.run()
+    presenter = present(board=CONFERENCE)
     assert not presenter.warning  # the room sees the error card, not the file
 
 

@@ -56,14 +56,9 @@ def test_a_chart_that_raises_leaves_the_page(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _presenter(**params: str):
-    from streamlit.testing.v1 import AppTest
+    from tests.test_present_page import run as present
 
-    at = AppTest.from_file(PRESENTER, default_timeout=90)
-    for name, value in {"board": "conference-2025-11-14", **params}.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return present(board="conference-2025-11-14", **params)
 
 
 def _break_card_words(monkeypatch: pytest.MonkeyPatch, tmp_path, metric: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import texts
+from dashboard import access, texts
 from dashboard.briefing import figures
 from metrics.deck import Deck
 from metrics.store import Store
@@ -24,8 +24,10 @@ def store_url(tmp_path, monkeypatch) -> str:
     return url
 
 
-def run(**params: str) -> AppTest:
+def run(*, user: access.User = access.DEMO, **params: str) -> AppTest:
+    """The presenter page alone, as ``user`` (signed in through ``app.py`` in the app)."""
     at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state[access.USER] = user
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -142,12 +142,10 @@ def test_every_page_shows_staff_text_as_text(
 
 @pytest.mark.parametrize("view", [None, "notes"])
 def test_the_presenter_shows_staff_text_as_text(hostile: Path, view: str | None) -> None:
-    at = AppTest.from_file(str(REPO / "dashboard" / "page_present.py"), default_timeout=90)
-    at.query_params["board"] = CONFERENCE
-    if view:
-        at.query_params["view"] = view
-    at.run()
-    assert not at.exception and _leaks(at) == []
+    from tests.test_present_page import run as present
+
+    at = present(board=CONFERENCE, **({"view": view} if view else {}))
+    assert _leaks(at) == []
     assert any(HOSTILE in t.value for t in at.text)  # shown as written, with st.text
 
 

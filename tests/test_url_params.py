@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import params, texts
+from dashboard import access, params, texts
 from tests.conftest import REPO
 from tests.test_app_pages import APP, TIMEOUT
+from tests.test_present_page import run as present
 
 HOSTILE = [
     "",
@@ -63,6 +64,7 @@ def own_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 def _run(file: str, values: dict[str, str], page: str | None = None) -> AppTest:
     at = AppTest.from_file(file, default_timeout=TIMEOUT)
+    at.session_state[access.USER] = access.DEMO  # what app.py puts there (a page run alone)
     for name, value in values.items():
         at.query_params[name] = value
     at.run()
@@ -91,11 +93,7 @@ def test_the_presenter_runs_whatever_its_url_holds(data: st.DataObject) -> None:
 
 
 def test_a_snapshot_id_past_any_database_id_is_a_notice() -> None:
-    at = _run(
-        str(REPO / "dashboard" / "page_present.py"),
-        {"board": "conference-2025-11-14", "snapshot": "99999999999999999999999"},
-    )
-    assert not at.exception
+    at = present(board="conference-2025-11-14", snapshot="99999999999999999999999")
     assert any("99999999999999999999999" in e.value for e in at.error)
     assert at.get_by_key("pc-title")  # the live deck is shown instead
 
