@@ -49,10 +49,8 @@ if spec is not None:  # its file is broken: say that an earlier version of it is
     cfg = data.config()
     kept = [b for b in cfg.broken_files if b.file == spec.loc.file]
     ui.broken_files_notice(kept, c.lang, cfg.settings.timezone)
-snapshot = reported.shown(c)
-now = None
-if snapshot is not None and card is not None:
-    [card], now = reported.cards([card], snapshot)
+as_shown, now = reported.as_shown(c, [card] if card is not None else [])
+card = as_shown[0] if as_shown else None
 if spec is not None and spec.description:
     st.markdown(texts.markdown_literal(spec.description.get(c.lang)))  # as written: no markup
 

@@ -29,10 +29,7 @@ statuses = views.theme_status(res)
 
 ui.page_header(t("page.overview", c.lang), c.period)
 ui.broken_files_notice(cfg.broken_files, c.lang, cfg.settings.timezone)
-snapshot = reported.shown(c)
-now = None
-if snapshot is not None:  # the cards as the meeting saw them, today's under each
-    cards, now = reported.cards(cards, snapshot)
+cards, now = reported.as_shown(c, cards)  # as a meeting saw them, when one is chosen
 
 by_theme = {theme: [x for x in cards if x.theme == theme] for theme in cfg.themes}
 orphans = [x for x in cards if x.theme not in cfg.themes]  # a broken metric whose theme is unknown

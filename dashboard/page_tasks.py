@@ -68,15 +68,13 @@ res = data.results(
     c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters, metrics=registers.task_metrics()
 )
 task_cards = views.cards(res, c.as_of, by_source=data.health(c.as_of))
-snapshot = reported.shown(c)
-if snapshot is not None and filters:  # a snapshot holds the city's figures, never a filter's
-    st.caption(t("reported.filtered", c.lang))
+if c.reported is not None and filters:  # a snapshot holds the city's figures, never a filter's
+    if reported.shown(c) is not None:
+        st.caption(t("reported.filtered", c.lang))
     ui.card_grid(task_cards, c.lang)
-elif snapshot is not None:
-    as_reported, now = reported.cards(task_cards, snapshot)
-    ui.card_grid(as_reported, c.lang, now)
 else:
-    ui.card_grid(task_cards, c.lang)
+    as_shown, now = reported.as_shown(c, task_cards)
+    ui.card_grid(as_shown, c.lang, now)
 
 shown = registers.filter_tasks(register, group=group, level=level, lead_unit=lead, status=status)
 st.subheader(t("tasks.by_group_level", c.lang), anchor=False)

@@ -126,10 +126,7 @@ else:
     res = data.results(c.as_of, c.grain, periods=HISTORY_PERIODS, filters=filters)
     cards = views.cards(res, c.as_of, by_source=data.health(c.as_of))
     statuses = views.theme_status(res)
-    snapshot = reported.shown(c)
-    now = None
-    if snapshot is not None:  # the unit's figures as the meeting saw them, where it showed them
-        cards, now = reported.cards(cards, snapshot, unit)
+    cards, now = reported.as_shown(c, cards, unit)  # the unit's figures as a meeting saw them
 
     st.subheader(t("units.tasks", c.lang), anchor=False)
     try:

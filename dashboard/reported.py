@@ -18,10 +18,8 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard import data, texts
-from metrics.deck import Card
+from metrics.deck import UNIT_DIMENSION, Card
 from metrics.store import Snapshot, SnapshotValue, StoreError
-
-UNIT = "unit"
 
 
 def shown(c: ui.Ctx) -> Snapshot | None:
@@ -39,10 +37,21 @@ def shown(c: ui.Ctx) -> Snapshot | None:
     return snapshot
 
 
+def as_shown(
+    c: ui.Ctx, live: Sequence[Card], unit: str | None = None
+) -> tuple[list[Card], dict[str, Card] | None]:
+    """A page's cards as the sidebar asks: today's (None beside them), or as the chosen
+    snapshot reported them, after its banner, with today's card of each beside it."""
+    snapshot = shown(c)
+    if snapshot is None:
+        return list(live), None
+    return cards(live, snapshot, unit)
+
+
 def _figure(snapshot: Snapshot, metric: str, unit: str | None) -> SnapshotValue | None:
     """The figure the snapshot reported for ``metric`` (the city's, or ``unit``'s): a card's,
     else the latest point or bar of a chart."""
-    scope = {UNIT: unit} if unit else {}
+    scope = {UNIT_DIMENSION: unit} if unit else {}
     found = [v for v in snapshot.values if v.metric == metric and dict(v.dimensions) == scope]
     cards = [v for v in found if v.role == "card"]
     if cards:

@@ -24,16 +24,13 @@ from dashboard.data import (
     results,
 )
 from dashboard.i18n import has, t
-from metrics.deck import Card, Text, text_of
+from metrics.deck import UNIT_DIMENSION, Card, Text, text_of
 from metrics.engine import Results
 from metrics.spec import Metric
 from metrics.store import StoreError
 from sources.health import STATUSES as HEALTH_STATUSES
 from sources.health import Freshness, SourceHealth, worst_of
 from sources.problems import Problem, ProjectError
-
-UNIT_DIMENSION = "unit"
-
 
 _SEVERITY = {
     "not_reported": 0,

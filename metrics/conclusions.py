@@ -19,11 +19,10 @@ from dataclasses import replace
 import polars as pl
 
 from metrics.config import Config
-from metrics.deck import Conclusion, Deck, DeckSlide, text_of
+from metrics.deck import UNIT_DIMENSION, Conclusion, Deck, DeckSlide, text_of
 from metrics.engine import Request, Results
 from metrics.store import CLOSED, Directive, Snapshot
 
-UNIT = "unit"
 PREVIOUS_TITLE = {"vi": "Kết luận kỳ trước", "en": "Previous conclusions"}
 GIVEN_TITLE = {"vi": "Kết luận", "en": "Conclusions"}
 
@@ -47,16 +46,16 @@ def latest_figures(
     if not metrics:
         return found
     requests = [Request(as_of=day, grain=grain, metrics=metrics)]  # type: ignore[arg-type]
-    by_unit = tuple(m for m in metrics if UNIT in config.metrics[m].dimensions)
+    by_unit = tuple(m for m in metrics if UNIT_DIMENSION in config.metrics[m].dimensions)
     if by_unit and any(d.unit for d in items):
-        requests.append(Request(as_of=day, grain=grain, by=(UNIT,), metrics=by_unit))  # type: ignore[arg-type]
+        requests.append(Request(as_of=day, grain=grain, by=(UNIT_DIMENSION,), metrics=by_unit))  # type: ignore[arg-type]
     for request in requests:
         values = run(request).values
         if values.is_empty():
             continue
         last = values.filter(pl.col("period_start") == pl.col("period_start").max())
         for row in last.iter_rows(named=True):
-            found[(row["metric"], row.get(UNIT) if request.by else None)] = (
+            found[(row["metric"], row.get(UNIT_DIMENSION) if request.by else None)] = (
                 row["value"],
                 row["status"],
             )
@@ -67,7 +66,7 @@ def figure_now(directive: Directive, figures: Figures, config: Config) -> Figure
     """The unit's own figure when the metric breaks down by unit (none when the unit has no
     data), else the city's."""
     spec = config.metrics.get(directive.metric)
-    unit = directive.unit if spec is not None and UNIT in spec.dimensions else None
+    unit = directive.unit if spec is not None and UNIT_DIMENSION in spec.dimensions else None
     return figures.get((directive.metric, unit), (None, None))
 
 
@@ -76,7 +75,10 @@ def figure_then(directive: Directive, snapshot: Snapshot | None) -> Figure | Non
     if snapshot is None:
         return None
     for figure in snapshot.values:
-        if figure.metric == directive.metric and figure.dimensions.get(UNIT) == directive.unit:
+        if (
+            figure.metric == directive.metric
+            and figure.dimensions.get(UNIT_DIMENSION) == directive.unit
+        ):
             return figure.value, figure.status
     return None
 

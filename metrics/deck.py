@@ -56,7 +56,7 @@ register_messages(
 Text = dict[str, str]  # {"vi": ..., "en": ...}
 TREND_COLUMNS = ("period_start", "period_end", "value", "target", "expected", "status", "delta")
 BREAKDOWN_COLUMNS = ("key", *TREND_COLUMNS)
-_UNIT_DIMENSION = "unit"
+UNIT_DIMENSION = "unit"  # the dimension that names a unit, for every layer
 
 
 class DeckCatalog(FrameSource, Protocol):
@@ -313,7 +313,7 @@ class Deck:
         """Every figure of the deck: each card, then each point or bar of each chart."""
         values: list[SnapshotValue] = []
         for slide in self.slides:
-            scope = {_UNIT_DIMENSION: slide.unit} if slide.unit else {}
+            scope = {UNIT_DIMENSION: slide.unit} if slide.unit else {}
             values.extend(
                 SnapshotValue(
                     slide=slide.index,
@@ -334,7 +334,7 @@ class Deck:
             if chart is None:
                 continue
             for row in chart.rows.iter_rows(named=True):
-                dims = dict(scope) if chart.by != _UNIT_DIMENSION else {}
+                dims = dict(scope) if chart.by != UNIT_DIMENSION else {}
                 if chart.by:
                     dims[chart.by] = row["key"]
                 values.append(
@@ -431,8 +431,8 @@ def _card(config: Config, results: Results, metric_id: str) -> Card:
 
 def _unit_filter(slide: Slide, by: str | None = None) -> tuple[tuple[str, str], ...]:
     """A unit slide filters its figures to the unit, except a chart that compares units."""
-    if slide.unit and by != _UNIT_DIMENSION:
-        return ((_UNIT_DIMENSION, slide.unit),)
+    if slide.unit and by != UNIT_DIMENSION:
+        return ((UNIT_DIMENSION, slide.unit),)
     return ()
 
 
@@ -523,7 +523,7 @@ def compute_deck(
                 as_of=day,
                 grain=board.grain,
                 periods=1,
-                filters=((_UNIT_DIMENSION, unit),) if unit else (),
+                filters=((UNIT_DIMENSION, unit),) if unit else (),
                 metrics=tuple(ids),
             ),
         )
@@ -706,6 +706,7 @@ def deck_from_snapshot(snapshot: Snapshot) -> Deck:
 __all__ = [
     "BREAKDOWN_COLUMNS",
     "TREND_COLUMNS",
+    "UNIT_DIMENSION",
     "Card",
     "ChartData",
     "Conclusion",
